@@ -1,0 +1,56 @@
+using Supervision.Cli.Commands;
+
+const string Usage = """
+    usage: supervision <verb> [options]
+
+    verbs:
+      simulate   stream simulated enterprise reports to a server, or write them as NDJSON
+      train      train the risk model on simulator history and write it with its card
+
+    'supervision <verb> --help' shows a verb's options.
+    """;
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var verb = args[0];
+var rest = args[1..];
+var wantsHelp = rest.Contains("--help") || rest.Contains("-h");
+try
+{
+    switch (verb)
+    {
+        case "simulate":
+            if (wantsHelp)
+            {
+                Console.WriteLine(SimulateCommand.Help);
+                return 0;
+            }
+            return await SimulateCommand.RunAsync(new CommandLine(rest), Console.Error, cancellation.Token);
+        case "train":
+            if (wantsHelp)
+            {
+                Console.WriteLine(TrainCommand.Help);
+                return 0;
+            }
+            return TrainCommand.Run(new CommandLine(rest), Console.Error, TimeProvider.System);
+        default:
+            Console.Error.WriteLine($"supervision: unknown verb '{verb}'; run 'supervision --help'");
+            return 2;
+    }
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"supervision {verb}: {e.Message}");
+    return 2;
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Supervision.Ingest.Validation;
+
+namespace Supervision.Ingest.Decoding;
+
+/// <summary>
+/// Reads one JSON envelope object into a <see cref="RawRecord"/> straight from a <see cref="Utf8JsonReader"/>.
+/// Wrong JSON types, duplicate and unknown fields become field errors; malformed JSON throws
+/// <see cref="JsonException"/>, which the caller turns into a record or body error.
+/// </summary>
+public static class JsonEnvelopeReader
+{
+    private const int ReportIdBit = 1, EnterpriseBit = 2, RegionBit = 4, SectorBit = 8, KindBit = 16, ObservedBit = 32, PayloadBit = 64;
+
+    /// <summary>Reads the object that starts at the reader's current <see cref="JsonTokenType.StartObject"/>.</summary>
+    public static void Read(ref Utf8JsonReader reader, RawRecord record)
+    {
+        record.Clear();
+        var seen = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("reportId"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "reportId", ReportIdBit, ref seen, out var reportId))
+                {
+                    record.ReportId = reportId;
+                }
+            }
+            else if (reader.ValueTextEquals("enterpriseId"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "enterpriseId", EnterpriseBit, ref seen, out var enterpriseId))
+                {
+                    record.EnterpriseId = enterpriseId;
+                }
+            }
+            else if (reader.ValueTextEquals("region"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "region", RegionBit, ref seen, out var region))
+                {
+                    record.Region = region;
+                }
+            }
+            else if (reader.ValueTextEquals("sector"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "sector", SectorBit, ref seen, out var sector))
+                {
+                    record.Sector = sector;
+                }
+            }
+            else if (reader.ValueTextEquals("kind"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "kind", KindBit, ref seen, out var kind))
+                {
+                    record.Kind = kind;
+                }
+            }
+            else if (reader.ValueTextEquals("observedAt"u8))
+            {
+                if (ReadHeaderString(ref reader, record, "observedAt", ObservedBit, ref seen, out var observedAt))
+                {
+                    record.ObservedAt = observedAt;
+                }
+            }
+            else if (reader.ValueTextEquals("payload"u8))
+            {
+                reader.Read();
+                if (!MarkSeen(record, "payload", PayloadBit, ref seen))
+                {
+                    reader.Skip();
+                }
+                else if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    record.DecodeErrors.Add(new FieldError("payload", "must be an object"));
+                    reader.Skip();
+                }
+                else
+                {
+                    record.HasPayload = true;
+                    ReadPayload(ref reader, record);
+                }
+            }
+            else
+            {
+                var name = SafeString(ref reader) ?? "?";
+                record.DecodeErrors.Add(new FieldError(name, "is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt, payload)"));
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadPayload(ref Utf8JsonReader reader, RawRecord record)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = SafeString(ref reader);
+            reader.Read();
+            if (name is null)
+            {
+                record.DecodeErrors.Add(new FieldError("payload", "has a field name that is not valid UTF-8"));
+                reader.Skip();
+                continue;
+            }
+            if (record.Payload.Count >= 64)
+            {
+                record.DecodeErrors.Add(new FieldError("payload." + name, "payload has more than 64 fields"));
+                reader.Skip();
+                continue;
+            }
+            if (record.Payload.Exists(f => f.Name == name))
+            {
+                record.DecodeErrors.Add(new FieldError("payload." + name, "appears more than once"));
+                reader.Skip();
+                continue;
+            }
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    var text = SafeString(ref reader);
+                    if (text is null)
+                    {
+                        record.DecodeErrors.Add(new FieldError("payload." + name, "is not valid UTF-8"));
+                    }
+                    else
+                    {
+                        record.Payload.Add(new RawField(name, RawValueKind.String, text, 0));
+                    }
+                    break;
+                case JsonTokenType.Number:
+                    if (reader.TryGetDouble(out var number) && double.IsFinite(number))
+                    {
+                        record.Payload.Add(new RawField(name, RawValueKind.Number, null, number));
+                    }
+                    else
+                    {
+                        record.DecodeErrors.Add(new FieldError("payload." + name, "is a number out of range"));
+                    }
+                    break;
+                case JsonTokenType.True:
+                case JsonTokenType.False:
+                    record.Payload.Add(new RawField(name, RawValueKind.Boolean, null, reader.TokenType == JsonTokenType.True ? 1 : 0));
+                    break;
+                case JsonTokenType.Null:
+                    record.Payload.Add(new RawField(name, RawValueKind.Null, null, 0));
+                    break;
+                default:
+                    record.DecodeErrors.Add(new FieldError("payload." + name, "must be a string, number, boolean or null, not a nested value"));
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    // False for a repeated field, so the first value stands; true (value possibly null after an error) otherwise.
+    private static bool ReadHeaderString(ref Utf8JsonReader reader, RawRecord record, string field, int bit, ref int seen, out string? value)
+    {
+        reader.Read();
+        value = null;
+        if (!MarkSeen(record, field, bit, ref seen))
+        {
+            reader.Skip();
+            return false;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            record.DecodeErrors.Add(new FieldError(field, $"must be a string, got {Describe(reader.TokenType)}"));
+            reader.Skip();
+            return true;
+        }
+        value = SafeString(ref reader);
+        if (value is null)
+        {
+            record.DecodeErrors.Add(new FieldError(field, "is not valid UTF-8"));
+        }
+        return true;
+    }
+
+    private static bool MarkSeen(RawRecord record, string field, int bit, ref int seen)
+    {
+        if ((seen & bit) != 0)
+        {
+            record.DecodeErrors.Add(new FieldError(field, "appears more than once"));
+            return false;
+        }
+        seen |= bit;
+        return true;
+    }
+
+    private static string? SafeString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => token.ToString(),
+    };
+}

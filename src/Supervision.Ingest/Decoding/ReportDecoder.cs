@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Supervision.Domain.Reports;
+using Supervision.Ingest.Validation;
+
+namespace Supervision.Ingest.Decoding;
+
+/// <summary>The body formats <c>POST /api/v1/reports</c> understands.</summary>
+public enum BodyFormat
+{
+    JsonArray,
+    Ndjson,
+}
+
+/// <summary>What came out of one body: accepted reports, per-record errors, or why the body as a whole is unreadable.</summary>
+public sealed class DecodeResult
+{
+    /// <summary>Reports that passed validation, in body order.</summary>
+    public List<Report> Accepted { get; } = [];
+
+    /// <summary>Records that did not, with their index in the body.</summary>
+    public List<RecordError> Rejected { get; } = [];
+
+    /// <summary>Records seen in the body.</summary>
+    public int Total { get; internal set; }
+
+    /// <summary>Set when the body cannot be read at all (then nothing is accepted).</summary>
+    public string? BodyError { get; internal set; }
+}
+
+/// <summary>Decodes and validates whole request bodies in any <see cref="BodyFormat"/>.</summary>
+public sealed class ReportDecoder
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+    private readonly ReportValidator _validator;
+
+    /// <summary>A decoder that validates with <paramref name="validator"/>.</summary>
+    public ReportDecoder(ReportValidator validator) => _validator = validator;
+
+    /// <summary>Decodes <paramref name="body"/> as <paramref name="format"/>.</summary>
+    public DecodeResult Decode(ReadOnlySpan<byte> body, BodyFormat format) => format switch
+    {
+        BodyFormat.JsonArray => DecodeJsonArray(body),
+        BodyFormat.Ndjson => DecodeNdjson(body),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>A JSON array of envelopes. Malformed JSON anywhere makes the body unreadable (a 400).</summary>
+    public DecodeResult DecodeJsonArray(ReadOnlySpan<byte> body)
+    {
+        var result = new DecodeResult();
+        var raw = new RawRecord();
+        var errors = new List<FieldError>();
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            result.BodyError = "body is empty; send a JSON array of report envelopes";
+            return result;
+        }
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                result.BodyError = "body must be a JSON array of report envelopes";
+                return result;
+            }
+            var index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    JsonEnvelopeReader.Read(ref reader, raw);
+                    Validate(raw, index, errors, result);
+                }
+                else
+                {
+                    reader.Skip();
+                    result.Rejected.Add(new RecordError(index, null, [new FieldError("", "record must be a JSON object")]));
+                }
+                index++;
+            }
+            if (reader.Read())
+            {
+                throw new JsonException("unexpected data after the closing ']'");
+            }
+            result.Total = index;
+        }
+        catch (JsonException e)
+        {
+            return Unreadable($"body is not valid JSON at line {LineOf(body, reader.BytesConsumed)}, byte {reader.BytesConsumed}: {Trim(e.Message)}");
+        }
+        return result;
+    }
+
+    /// <summary>One envelope per line; a malformed line rejects that record only.</summary>
+    public DecodeResult DecodeNdjson(ReadOnlySpan<byte> body)
+    {
+        var result = new DecodeResult();
+        var raw = new RawRecord();
+        var errors = new List<FieldError>();
+        var index = 0;
+        var lineNumber = 0;
+        while (!body.IsEmpty)
+        {
+            var end = body.IndexOf((byte)'\n');
+            var line = end < 0 ? body : body[..end];
+            body = end < 0 ? default : body[(end + 1)..];
+            lineNumber++;
+            if (line.Trim(" \t\r"u8).IsEmpty)
+            {
+                continue;
+            }
+            var reader = new Utf8JsonReader(line, ReaderOptions);
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {lineNumber}: record must be a JSON object")]));
+                }
+                else
+                {
+                    JsonEnvelopeReader.Read(ref reader, raw);
+                    if (reader.Read())
+                    {
+                        throw new JsonException("unexpected data after the object");
+                    }
+                    Validate(raw, index, errors, result);
+                }
+            }
+            catch (JsonException e)
+            {
+                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {lineNumber}, byte {reader.BytesConsumed}: not valid JSON: {Trim(e.Message)}")]));
+            }
+            index++;
+        }
+        result.Total = index;
+        return result;
+    }
+
+    private void Validate(RawRecord raw, int index, List<FieldError> errors, DecodeResult result)
+    {
+        if (_validator.TryValidate(raw, out var report, errors))
+        {
+            result.Accepted.Add(report);
+        }
+        else
+        {
+            result.Rejected.Add(new RecordError(index, raw.ReportId, errors.ToArray()));
+        }
+    }
+
+    private static DecodeResult Unreadable(string message) => new() { BodyError = message };
+
+    private static int LineOf(ReadOnlySpan<byte> body, long position)
+    {
+        var upTo = body[..(int)Math.Min(position, body.Length)];
+        return upTo.Count((byte)'\n') + 1;
+    }
+
+    // System.Text.Json messages end with a path and position we already report.
+    private static string Trim(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

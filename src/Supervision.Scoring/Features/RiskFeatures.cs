@@ -1,0 +1,38 @@
+namespace Supervision.Scoring.Features;
+
+/// <summary>
+/// The enterprise risk feature vector: its layout and names. Streaming state fills it, at training time and at
+/// scoring time alike, so the model never sees features computed two ways.
+/// </summary>
+public static class RiskFeatures
+{
+    /// <summary>Sector as a number (1 food, 2 drug, 3 agri, 4 equipment).</summary>
+    public const int Sector = 0;
+
+    /// <summary>Reports from the enterprise in the last 24 h of event time.</summary>
+    public const int Readings24h = 1;
+
+    /// <summary>Minutes devices spent outside their cold-chain limits in the last 24 h.</summary>
+    public const int ExcursionMinutes24h = 2;
+
+    /// <summary>Share of readings outside their limits in the last 24 h, 0 to 1.</summary>
+    public const int OverLimitShare24h = 3;
+
+    /// <summary>Trapped-passenger events in the last 24 h.</summary>
+    public const int TrappedEvents24h = 4;
+
+    /// <summary>Largest excess over a temperature limit in the last 24 h, °C.</summary>
+    public const int MaxExcessC24h = 5;
+
+    /// <summary>Alerts of the enterprise open now.</summary>
+    public const int OpenAlerts = 6;
+
+    /// <summary>Length of the vector.</summary>
+    public const int Count = 7;
+
+    /// <summary>Names in vector order, as models and explanations show them.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "sector", "readings24h", "excursionMinutes24h", "overLimitShare24h", "trappedEvents24h", "maxExcessC24h", "openAlerts",
+    ];
+}

@@ -1,0 +1,33 @@
+using Supervision.Server.Alerts;
+using Supervision.Server.Api;
+using Supervision.Server.Configuration;
+
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var (options, _) = builder.AddSupervisionOptions();
+    builder.AddSupervisionIngest(options)
+        .AddSupervisionStorage(options)
+        .AddSupervisionStreaming(options)
+        .AddSupervisionHub();
+    app = builder.Build();
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine("supervision: configuration error: " + e.Message);
+    return 2;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapReportEndpoints();
+app.MapQueryEndpoints();
+app.MapHub<AlertsHub>("/hubs/alerts");
+await app.RunAsync();
+return 0;
+
+/// <summary>The server's entry point; public so integration tests can host it.</summary>
+public partial class Program;

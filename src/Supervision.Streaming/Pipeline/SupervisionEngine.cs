@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Supervision.Domain.Alerts;
+using Supervision.Domain.Identifiers;
+using Supervision.Domain.Reports;
+using Supervision.Scoring.Features;
+using Supervision.Scoring.Models;
+using Supervision.Streaming.Rules;
+using Supervision.Streaming.State;
+
+namespace Supervision.Streaming.Pipeline;
+
+/// <summary>
+/// The per-report work of the pipeline: state update, rules, scoring and the alert decision, driven by event
+/// time only. Enterprises and devices are interned to dense integers; state lives in arrays. Single-threaded:
+/// the Rx pipeline calls <see cref="Process"/> for one batch at a time.
+/// </summary>
+/// <remarks>
+/// Late data policy: a reading older than the newest one already seen for its device is stored by the caller but
+/// does not change rule state or features, so replays and reordering cannot open or close alerts twice.
+/// </remarks>
+public sealed class SupervisionEngine
+{
+    private readonly RuleOptions _rules;
+    private IRiskScorer _scorer;
+    private readonly Dictionary<string, int> _enterpriseIndex = new(StringComparer.Ordinal);
+    private readonly List<(EnterpriseId Id, RegionCode Region, Sector Sector)> _enterprises = [];
+    private int[] _openAlerts = [];
+    private readonly EnterpriseWindow _window = new();
+    private readonly Dictionary<(int Enterprise, string Device), int> _deviceIndex = [];
+    private DeviceState[] _devices = new DeviceState[64];
+    private readonly float[] _features = new float[RiskFeatures.Count];
+
+    /// <summary>An engine applying <paramref name="rules"/> and scoring with <paramref name="scorer"/>.</summary>
+    public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
+    {
+        _rules = rules;
+        _scorer = scorer;
+    }
+
+    /// <summary>The scorer in service; replace it to roll out a new model without losing state.</summary>
+    public IRiskScorer Scorer
+    {
+        get => _scorer;
+        set => _scorer = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Enterprises seen so far.</summary>
+    public int EnterpriseCount => _enterprises.Count;
+
+    /// <summary>Applies one batch; every alert opened, updated or resolved by it is appended to <paramref name="changes"/>.</summary>
+    public void Process(ReportBatch batch, List<Alert> changes)
+    {
+        foreach (ref readonly var report in batch.Span)
+        {
+            var enterprise = Intern(report);
+            switch (report.Payload)
+            {
+                case ColdChainReading reading:
+                    ColdChain(in report, enterprise, reading, changes);
+                    break;
+                case EquipmentTelemetry telemetry:
+                    Telemetry(in report, enterprise, telemetry, changes);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="features"/> (length <see cref="RiskFeatures.Count"/>) for an enterprise as of
+    /// <paramref name="at"/>; false when the enterprise has not reported yet.
+    /// </summary>
+    public bool TryGetFeatures(EnterpriseId id, DateTimeOffset at, Span<float> features)
+    {
+        if (!_enterpriseIndex.TryGetValue(id.Value, out var index))
+        {
+            return false;
+        }
+        FillFeatures(index, at, features);
+        return true;
+    }
+
+    private int Intern(in Report report)
+    {
+        if (_enterpriseIndex.TryGetValue(report.EnterpriseId.Value, out var index))
+        {
+            return index;
+        }
+        index = _enterprises.Count;
+        _enterpriseIndex.Add(report.EnterpriseId.Value, index);
+        _enterprises.Add((report.EnterpriseId, report.Region, report.Sector));
+        _window.EnsureCapacity(index + 1);
+        if (_openAlerts.Length <= index)
+        {
+            Array.Resize(ref _openAlerts, Math.Max(16, _openAlerts.Length * 2));
+        }
+        return index;
+    }
+
+    private ref DeviceState Device(int enterprise, string deviceId)
+    {
+        if (!_deviceIndex.TryGetValue((enterprise, deviceId), out var index))
+        {
+            index = _deviceIndex.Count;
+            _deviceIndex.Add((enterprise, deviceId), index);
+            if (_devices.Length <= index)
+            {
+                Array.Resize(ref _devices, _devices.Length * 2);
+            }
+        }
+        return ref _devices[index];
+    }
+
+    private void ColdChain(in Report report, int enterprise, ColdChainReading reading, List<Alert> changes)
+    {
+        ref var device = ref Device(enterprise, reading.DeviceId);
+        var at = report.ObservedAt.UtcTicks;
+        if (at <= device.LastObserved)
+        {
+            return;
+        }
+        var frozen = reading.StorageClass == FoodStorageClass.Frozen;
+        var max = frozen ? _rules.FrozenMaxC : _rules.ChilledMaxC;
+        var min = frozen ? double.NegativeInfinity : _rules.ChilledMinC;
+        var t = reading.TemperatureC;
+        var excess = t > max ? t - max : t < min ? min - t : 0;
+        var gap = device.LastObserved == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(at - device.LastObserved);
+        device.LastObserved = at;
+        var hour = at / TimeSpan.TicksPerHour;
+
+        if (excess <= 0)
+        {
+            _window.AddReading(enterprise, hour, false, 0, 0);
+            device.RunStart = 0;
+            device.RunPeak = 0;
+            if (device.Alert is { } open)
+            {
+                device.Alert = null;
+                _openAlerts[enterprise]--;
+                changes.Add(open with { Status = AlertStatus.Resolved });
+            }
+            return;
+        }
+
+        // A gap longer than the rule tolerates breaks the run: nobody saw the store in between.
+        if (device.RunStart == 0 || gap > _rules.MaxReadingGap)
+        {
+            device.RunStart = at;
+            device.RunPeak = t;
+        }
+        var excursionMinutes = gap > _rules.MaxReadingGap || device.RunStart == at ? 1 : gap.TotalMinutes;
+        _window.AddReading(enterprise, hour, true, excursionMinutes, excess);
+        device.RunPeak = frozen || t > max ? Math.Max(device.RunPeak, t) : Math.Min(device.RunPeak, t);
+
+        var duration = TimeSpan.FromTicks(at - device.RunStart);
+        if (duration < _rules.MinExcursion)
+        {
+            return;
+        }
+        var ruleId = frozen ? RuleIds.FrozenMax : RuleIds.ChilledRange;
+        var limit = t > max ? max : min;
+        var severity = duration >= _rules.CriticalExcursion || excess >= 10 ? Severity.Critical : Severity.Warning;
+        var what = frozen ? "frozen store" : "chilled store";
+        var direction = t > max ? "above" : "below";
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {reading.DeviceId} at {t:0.0} °C, {direction} {limit:0.#} °C for {duration.TotalMinutes:0} min");
+        ExplanationItem[] explanation =
+        [
+            new("temperatureC", t, limit, null),
+            new("excursionMinutes", Math.Round(duration.TotalMinutes, 1), _rules.MinExcursion.TotalMinutes, null),
+        ];
+        Raise(ref device, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+    }
+
+    private void Telemetry(in Report report, int enterprise, EquipmentTelemetry telemetry, List<Alert> changes)
+    {
+        if (telemetry.EquipmentType != EquipmentType.Elevator || telemetry.Metric != EquipmentMetrics.TrappedPassenger)
+        {
+            return;
+        }
+        ref var device = ref Device(enterprise, telemetry.EquipmentId);
+        var at = report.ObservedAt.UtcTicks;
+        if (at <= device.LastObserved)
+        {
+            return;
+        }
+        device.LastObserved = at;
+        var hour = at / TimeSpan.TicksPerHour;
+        if (telemetry.Value < 0.5)
+        {
+            _window.AddReading(enterprise, hour, false, 0, 0);
+            device.RunStart = 0;
+            if (device.Alert is { } open)
+            {
+                device.Alert = null;
+                _openAlerts[enterprise]--;
+                changes.Add(open with { Status = AlertStatus.Resolved });
+            }
+            return;
+        }
+        _window.AddReading(enterprise, hour, true, 0, 0);
+        if (device.RunStart == 0)
+        {
+            device.RunStart = at;
+            _window.AddTrapped(enterprise, hour);
+        }
+        var minutes = TimeSpan.FromTicks(at - device.RunStart).TotalMinutes;
+        var summary = string.Create(CultureInfo.InvariantCulture, $"elevator {telemetry.EquipmentId}: passengers trapped for {minutes:0} min");
+        ExplanationItem[] explanation = [new(EquipmentMetrics.TrappedPassenger, telemetry.Value, 0, null), new("trappedMinutes", Math.Round(minutes, 1), null, null)];
+        Raise(ref device, in report, enterprise, RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+    }
+
+    private void Raise(ref DeviceState device, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes)
+    {
+        FillFeatures(enterprise, report.ObservedAt, _features);
+        var score = Math.Round(_scorer.Score(_features), 4);
+        if (device.Alert is { } open)
+        {
+            device.Alert = open with
+            {
+                Severity = (Severity)Math.Max((int)open.Severity, (int)severity),
+                RiskScore = score,
+                ModelVersion = _scorer.ModelVersion,
+                Summary = summary,
+                Explanation = explanation,
+                LastSeen = report.ObservedAt,
+                Count = open.Count + 1,
+            };
+        }
+        else
+        {
+            var key = string.Concat(ruleId, "|", report.EnterpriseId.Value, "|", subject);
+            _openAlerts[enterprise]++;
+            device.Alert = new Alert
+            {
+                AlertId = AlertIdFor(key, firstSeen),
+                Key = key,
+                EnterpriseId = report.EnterpriseId.Value,
+                Region = report.Region.ToString(),
+                Sector = report.Sector,
+                Kind = report.Kind.Name(),
+                Severity = severity,
+                Status = AlertStatus.Open,
+                RiskScore = score,
+                RuleId = ruleId,
+                ModelVersion = _scorer.ModelVersion,
+                Explanation = explanation,
+                Summary = summary,
+                FirstSeen = firstSeen,
+                LastSeen = report.ObservedAt,
+                Count = 1,
+            };
+        }
+        changes.Add(device.Alert);
+    }
+
+    private void FillFeatures(int enterprise, DateTimeOffset at, Span<float> features)
+    {
+        var hour = at.UtcTicks / TimeSpan.TicksPerHour;
+        _window.Sum(enterprise, hour, out var readings, out var overLimit, out var excursionMinutes, out var trapped, out var maxExcess);
+        features[RiskFeatures.Sector] = (float)_enterprises[enterprise].Sector;
+        features[RiskFeatures.Readings24h] = readings;
+        features[RiskFeatures.ExcursionMinutes24h] = excursionMinutes;
+        features[RiskFeatures.OverLimitShare24h] = readings > 0 ? overLimit / readings : 0;
+        features[RiskFeatures.TrappedEvents24h] = trapped;
+        features[RiskFeatures.MaxExcessC24h] = maxExcess;
+        features[RiskFeatures.OpenAlerts] = _openAlerts[enterprise];
+    }
+
+    // Same key and start give the same id, so a replayed stream reproduces its alerts instead of duplicating them.
+    private static string AlertIdFor(string key, DateTimeOffset firstSeen)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key + "|" + firstSeen.UtcTicks.ToString(CultureInfo.InvariantCulture)), hash);
+        return "al-" + Convert.ToHexStringLower(hash[..8]);
+    }
+
+    private struct DeviceState
+    {
+        public long LastObserved;
+        public long RunStart;
+        public double RunPeak;
+        public Alert? Alert;
+    }
+}

@@ -1,0 +1,49 @@
+namespace Supervision.Streaming.Rules;
+
+/// <summary>Regulatory limits and judgement periods the rules apply (DOMAIN.md "Regulatory rules with sources").</summary>
+public sealed class RuleOptions
+{
+    /// <summary>HACCP critical limit for frozen storage: at most this temperature, °C.</summary>
+    public double FrozenMaxC { get; set; } = -18;
+
+    /// <summary>Lower limit for chilled storage, °C.</summary>
+    public double ChilledMinC { get; set; }
+
+    /// <summary>Upper limit for chilled storage, °C; guidance varies between 4 and 5.</summary>
+    public double ChilledMaxC { get; set; } = 4;
+
+    /// <summary>An excursion becomes an alert once it has lasted this long in event time.</summary>
+    public TimeSpan MinExcursion { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An excursion that lasts this long is critical.</summary>
+    public TimeSpan CriticalExcursion { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Longest gap between two readings that still counts as one continuous observation.</summary>
+    public TimeSpan MaxReadingGap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Checks the values; returns the first problem, naming the key, or null.</summary>
+    public string? Validate()
+    {
+        if (ChilledMinC >= ChilledMaxC)
+        {
+            return "Rules:ChilledMinC must be below Rules:ChilledMaxC";
+        }
+        if (MinExcursion <= TimeSpan.Zero)
+        {
+            return "Rules:MinExcursion must be positive";
+        }
+        if (CriticalExcursion < MinExcursion)
+        {
+            return "Rules:CriticalExcursion must not be shorter than Rules:MinExcursion";
+        }
+        return MaxReadingGap <= TimeSpan.Zero ? "Rules:MaxReadingGap must be positive" : null;
+    }
+}
+
+/// <summary>Rule identifiers as alerts carry them.</summary>
+public static class RuleIds
+{
+    public const string FrozenMax = "haccp.frozen.max";
+    public const string ChilledRange = "haccp.chilled.range";
+    public const string ElevatorTrapped = "tsg.elevator.trapped";
+}

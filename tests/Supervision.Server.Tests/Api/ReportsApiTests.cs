@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Supervision.Server.Tests.Api;
+
+[Category("Integration")]
+public class ReportsApiTests
+{
+    private const string Enterprise = "91350100M000100Y43";
+    private SupervisionServer _server = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public void StartServer()
+    {
+        _server = new SupervisionServer(new Dictionary<string, string?> { ["Supervision:MaxBodyBytes"] = "65536" });
+        _client = _server.NewClient();
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _client.Dispose();
+        _server.Dispose();
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string body, string contentType)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return _client.PostAsync("/api/v1/reports", content);
+    }
+
+    [Test]
+    public async Task PostReports_ViolatingSeries_AlertReachesSignalRAndHistory()
+    {
+        var received = new List<JsonElement>();
+        var firstAlert = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_server.BaseAddress, "/hubs/alerts?region=3501")).Build();
+        hub.On<JsonElement>("alert", alert =>
+        {
+            lock (received)
+            {
+                received.Add(alert);
+            }
+            firstAlert.TrySetResult(alert);
+        });
+        await hub.StartAsync();
+
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+        using var response = await PostAsync(SupervisionServer.ViolatingSeries(Enterprise, "350102", start, 12), "application/x-ndjson");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        using var ack = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.That(ack.RootElement.GetProperty("accepted").GetInt32(), Is.EqualTo(12));
+        Assert.That(ack.RootElement.GetProperty("duplicates").GetInt32(), Is.EqualTo(0));
+        Assert.That(ack.RootElement.GetProperty("rejected").GetArrayLength(), Is.EqualTo(0));
+
+        var alert = await firstAlert.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        string[] contract = ["alertId", "key", "enterpriseId", "region", "sector", "kind", "severity", "status", "riskScore", "ruleId", "modelVersion", "explanation", "firstSeen", "lastSeen", "count"];
+        foreach (var field in contract)
+        {
+            Assert.That(alert.TryGetProperty(field, out _), Is.True, $"alert lacks '{field}': {alert}");
+        }
+        Assert.That(alert.GetProperty("enterpriseId").GetString(), Is.EqualTo(Enterprise));
+        Assert.That(alert.GetProperty("region").GetString(), Is.EqualTo("350102"));
+        Assert.That(alert.GetProperty("sector").GetString(), Is.EqualTo("food"));
+        Assert.That(alert.GetProperty("kind").GetString(), Is.EqualTo("food.coldchain"));
+        Assert.That(alert.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+        Assert.That(alert.GetProperty("status").GetString(), Is.EqualTo("open"));
+        Assert.That(alert.GetProperty("ruleId").GetString(), Is.EqualTo("haccp.frozen.max"));
+        Assert.That(alert.GetProperty("modelVersion").GetString(), Does.Match(@"^risk@\d+$"));
+        Assert.That(alert.GetProperty("riskScore").GetDouble(), Is.InRange(0.0, 1.0));
+        Assert.That(alert.GetProperty("count").GetInt32(), Is.EqualTo(1));
+        var explanation = alert.GetProperty("explanation")[0];
+        Assert.That(explanation.GetProperty("feature").GetString(), Is.EqualTo("temperatureC"));
+        Assert.That(explanation.GetProperty("value").GetDouble(), Is.EqualTo(-12.5));
+        Assert.That(explanation.GetProperty("limit").GetDouble(), Is.EqualTo(-18));
+
+        // Minute 10 opens the alert and minute 11 extends it: two messages for one alert, nothing else.
+        var alertId = alert.GetProperty("alertId").GetString();
+        await SupervisionServer.EventuallyAsync(() => Task.FromResult(received.Count >= 2 ? received : null), TimeSpan.FromSeconds(10), "the second alert message");
+        Assert.That(received.Select(a => a.GetProperty("alertId").GetString()).Distinct(), Is.EqualTo(new[] { alertId }));
+
+        var stored = await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=3501&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
+            return list.EnumerateArray().FirstOrDefault(a => a.GetProperty("alertId").GetString() == alertId) is { ValueKind: JsonValueKind.Object } found && found.GetProperty("count").GetInt32() == 2
+                ? (object)found : null;
+        }, TimeSpan.FromSeconds(10), "the alert in history");
+        var storedAlert = (JsonElement)stored;
+        Assert.That(storedAlert.GetProperty("lastSeen").GetDateTimeOffset(), Is.EqualTo(start.AddMinutes(11)).Within(TimeSpan.FromSeconds(1)));
+        Assert.That(File.Exists(Path.Combine(_server.DataDirectory, "supervision.duckdb")), Is.True);
+    }
+
+    [Test]
+    public async Task GetAlerts_OtherJurisdiction_DoesNotSeeIt()
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-3);
+        using var response = await PostAsync(SupervisionServer.ViolatingSeries("91110000600037341L", "110105", start, 11, "F-77"), "application/x-ndjson");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=11&from=" + Uri.EscapeDataString(start.ToString("O")));
+            return list.GetArrayLength() > 0 ? (object)list : null;
+        }, TimeSpan.FromSeconds(10), "the Beijing alert");
+        var fujian = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=35&from=" + Uri.EscapeDataString(start.ToString("O")));
+        Assert.That(fujian.EnumerateArray().Any(a => a.GetProperty("region").GetString()!.StartsWith("11", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
+    public async Task PostReports_MixedBatch_RejectsBadRecordsByIndexAndField()
+    {
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+        string Envelope(string id, string enterprise, string region, string kind, string observedAt) =>
+            $$$"""{"reportId":"{{{id}}}","enterpriseId":"{{{enterprise}}}","region":"{{{region}}}","sector":"food","kind":"{{{kind}}}","observedAt":"{{{observedAt}}}","payload":{"deviceId":"F-1","storageClass":"frozen","temperatureC":-20}}""";
+        var body = "[" + string.Join(",",
+            Envelope("ok-1", Enterprise, "350102", "food.coldchain", now),
+            Envelope("bad-kind", Enterprise, "350102", "food.unknown", now),
+            Envelope("bad-uscc", "91350100M000100Y44", "350102", "food.coldchain", now),
+            Envelope("bad-region", Enterprise, "35010", "food.coldchain", now),
+            Envelope("no-offset", Enterprise, "350102", "food.coldchain", "2026-11-27T09:00:00"),
+            Envelope("ok-2", Enterprise, "350102", "food.coldchain", now)) + "]";
+        using var response = await PostAsync(body, "application/json");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var ack = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(ack.GetProperty("accepted").GetInt32(), Is.EqualTo(2));
+        var rejected = ack.GetProperty("rejected").EnumerateArray()
+            .Select(r => (r.GetProperty("index").GetInt32(), r.GetProperty("reportId").GetString(), r.GetProperty("errors")[0].GetProperty("field").GetString()))
+            .ToArray();
+        Assert.That(rejected, Is.EqualTo(new[]
+        {
+            (1, "bad-kind", "kind"), (2, "bad-uscc", "enterpriseId"), (3, "bad-region", "region"), (4, "no-offset", "observedAt"),
+        }));
+    }
+
+    [Test]
+    public async Task PostReports_UnparseableBody_Is400ProblemDetails()
+    {
+        using var response = await PostAsync("[{\"reportId\": ", "application/json");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("detail").GetString(), Does.StartWith("body is not valid JSON at line 1"));
+    }
+
+    [Test]
+    public async Task PostReports_UnknownContentType_Is415()
+    {
+        using var response = await PostAsync("<reports/>", "application/xml");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("application/xml"));
+    }
+
+    [Test]
+    public async Task PostReports_OverSizeLimit_Is413()
+    {
+        using var response = await PostAsync("[" + new string(' ', 70_000) + "]", "application/json");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+
+    [TestCase("region=3", "region")]
+    [TestCase("limit=0", "limit")]
+    [TestCase("from=yesterday", "from")]
+    public async Task GetAlerts_BadParameter_Is400NamingIt(string query, string parameter)
+    {
+        using var response = await _client.GetAsync("/api/v1/alerts?" + query);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("errors").TryGetProperty(parameter, out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task Healthz_WhenReady_Is200()
+    {
+        await SupervisionServer.EventuallyAsync(async () =>
+        {
+            using var response = await _client.GetAsync("/healthz");
+            return response.StatusCode == HttpStatusCode.OK ? response.StatusCode.ToString() : null;
+        }, TimeSpan.FromSeconds(10), "healthz");
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Supervision.Server.Tests;
+
+/// <summary>
+/// The real server on Kestrel at a random 127.0.0.1 port, with a fresh data directory (a real DuckDB file),
+/// the committed model from <c>models/</c> and the demo feed off.
+/// </summary>
+public sealed class SupervisionServer : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public SupervisionServer(IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "supervision-tests", Guid.NewGuid().ToString("N"));
+        _settings = new Dictionary<string, string?>
+        {
+            ["Supervision:DataDirectory"] = DataDirectory,
+            ["Supervision:ModelsDirectory"] = Path.Combine(RepositoryRoot, "models"),
+            ["Supervision:Demo:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+        UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234.</summary>
+    public Uri BaseAddress { get; }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Supervision.sln")))
+            {
+                directory = directory.Parent;
+            }
+            return directory?.FullName ?? throw new InvalidOperationException("Supervision.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public HttpClient NewClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>NDJSON of <paramref name="minutes"/> frozen-store readings at -12 °C, one a minute, starting at <paramref name="start"/>.</summary>
+    public static string ViolatingSeries(string enterpriseId, string region, DateTimeOffset start, int minutes, string device = "F-09")
+    {
+        var body = new StringBuilder();
+        for (var m = 0; m < minutes; m++)
+        {
+            var at = start.AddMinutes(m).ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+            body.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $$$"""{"reportId":"{{{device}}}-{{{m}}}","enterpriseId":"{{{enterpriseId}}}","region":"{{{region}}}","sector":"food","kind":"food.coldchain","observedAt":"{{{at}}}","payload":{"deviceId":"{{{device}}}","storageClass":"frozen","temperatureC":-12.5}}""");
+            body.Append('\n');
+        }
+        return body.ToString();
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value or <paramref name="timeout"/> passes.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+}

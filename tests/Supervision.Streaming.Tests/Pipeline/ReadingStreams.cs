@@ -1,0 +1,40 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Supervision.Domain.Identifiers;
+using Supervision.Domain.Reports;
+using Supervision.Scoring.Models;
+
+namespace Supervision.Streaming.Tests.Pipeline;
+
+/// <summary>Builders for report streams in virtual time: each reading is a batch at its minute, observed then.</summary>
+internal static class ReadingStreams
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+    public static readonly EnterpriseId Enterprise = EnterpriseId.Parse("91350100M000100Y43");
+    public static readonly RegionCode Region = RegionCode.Parse("350102");
+
+    public static Report ColdChain(DateTimeOffset at, double temperature, FoodStorageClass storage = FoodStorageClass.Frozen, string device = "F-17") =>
+        new($"{device}-{at:HHmmss}", Enterprise, Region, ReportKind.FoodColdChain, at, new ColdChainReading(device, storage, temperature));
+
+    public static Report Elevator(DateTimeOffset at, double trapped) =>
+        new($"E-{at:HHmmss}", Enterprise, Region, ReportKind.EquipmentTelemetry, at, new EquipmentTelemetry("E-01", EquipmentType.Elevator, EquipmentMetrics.TrappedPassenger, trapped));
+
+    /// <summary>One batch per entry, delivered at <see cref="Start"/> plus its minute on <paramref name="scheduler"/>.</summary>
+    public static IObservable<ReportBatch> AtMinutes(IScheduler scheduler, IEnumerable<(double Minute, Func<DateTimeOffset, Report> Make)> readings) =>
+        readings
+            .Select(r => Observable.Timer(Start + TimeSpan.FromMinutes(r.Minute), scheduler)
+                .Select(_ => new ReportBatch([r.Make(scheduler.Now)], scheduler.Now)))
+            .Merge();
+
+    /// <summary>A frozen-store reading each minute, temperatures in order.</summary>
+    public static IObservable<ReportBatch> FrozenSeries(IScheduler scheduler, params double[] temperatures) =>
+        AtMinutes(scheduler, temperatures.Select((t, i) => ((double)i, (Func<DateTimeOffset, Report>)(at => ColdChain(at, t)))));
+}
+
+/// <summary>A scorer that returns one value, for rule tests that do not test the model.</summary>
+internal sealed class FixedScorer(double score) : IRiskScorer
+{
+    public string ModelVersion => "fixed@1";
+
+    public double Score(ReadOnlySpan<float> features) => score;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of Supervision on real parts.
+# Installs what the tests need from Debian (Chromium for the dashboard tests, libgomp1 for ML.NET's LightGbm),
+# builds the solution once, runs each test project, stops what it started, and prints
+# "N passed, N failed" as its last line. Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s libgomp1 >/dev/null 2>&1 || missing+=(libgomp1)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "tests/run.sh: installing ${missing[*]} from Debian"
+  $sudo apt-get update -qq
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}"; then
+    echo "tests/run.sh: could not install ${missing[*]}"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+if ! dotnet build Supervision.sln -c Release -nologo -v quiet >"$log_dir/build.log" 2>&1; then
+  grep -E "error|warning" "$log_dir/build.log" | sort -u | head -50
+  echo "tests/run.sh: build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0
+failed=0
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$log_dir/$name.log"
+  code=${PIPESTATUS[0]}
+  summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log_dir/$name.log" | tail -1)
+  if [ -n "$summary" ]; then
+    f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
+    p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+    passed=$((passed + p))
+    failed=$((failed + f))
+  fi
+  if [ "$code" -ne 0 ]; then
+    status=1
+    # A crashed test host prints no summary: count the project as one failure so it cannot pass silently.
+    if [ -z "$summary" ] || [ "${f:-0}" -eq 0 ]; then
+      failed=$((failed + 1))
+    fi
+  fi
+done
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
