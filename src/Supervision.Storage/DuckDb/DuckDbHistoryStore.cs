@@ -46,6 +46,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                 explanation VARCHAR NOT NULL, summary VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
                 last_seen TIMESTAMP NOT NULL, count INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL)
             """);
+        Execute("""
+            CREATE TABLE IF NOT EXISTS grade_changes (
+                enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL,
+                from_grade VARCHAR, to_grade VARCHAR NOT NULL, score DOUBLE NOT NULL, reasons VARCHAR NOT NULL,
+                model_version VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL)
+            """);
         using var command = _connection.CreateCommand();
         command.CommandText = "SELECT coalesce(max(seq), 0) FROM alert_events";
         _sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -154,6 +160,70 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
+    public async Task AppendGradeChangesAsync(IReadOnlyList<GradeChange> changes, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            using var appender = Connection.CreateAppender("grade_changes");
+            foreach (var change in changes)
+            {
+                var row = appender.CreateRow()
+                    .AppendValue(change.EnterpriseId)
+                    .AppendValue(change.Region)
+                    .AppendValue(change.Sector.Name());
+                (change.From is { } from ? row.AppendValue(Wire(from)) : row.AppendNullValue())
+                    .AppendValue(Wire(change.To))
+                    .AppendValue(change.Score)
+                    .AppendValue(JsonSerializer.Serialize(change.Reasons, Json))
+                    .AppendValue(change.ModelVersion)
+                    .AppendValue(change.At.UtcDateTime)
+                    .EndRow();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<GradeChange>> QueryGradeChangesAsync(string enterpriseId, int limit, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = """
+                SELECT enterprise_id, region, sector, from_grade, to_grade, score, reasons, model_version, changed_at
+                FROM grade_changes WHERE enterprise_id = $enterprise ORDER BY changed_at DESC LIMIT $limit
+                """;
+            command.Parameters.Add(new DuckDBParameter("enterprise", enterpriseId));
+            command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
+            var changes = new List<GradeChange>();
+            using var r = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                changes.Add(new GradeChange(
+                    r.GetString(0),
+                    r.GetString(1),
+                    Sectors.TryParse(r.GetString(2), out var sector) ? sector : throw new InvalidDataException($"stored sector '{r.GetString(2)}' is unknown"),
+                    r.IsDBNull(3) ? null : FromWire<CreditGrade>(r.GetString(3)),
+                    FromWire<CreditGrade>(r.GetString(4)),
+                    r.GetDouble(5),
+                    JsonSerializer.Deserialize<ExplanationItem[]>(r.GetString(6), Json) ?? [],
+                    r.GetString(7),
+                    new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(8), DateTimeKind.Utc))));
+            }
+            return changes;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<long> CountReportsAsync(CancellationToken cancellation)
     {
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
@@ -205,8 +275,8 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         Region = r.GetString(3),
         Sector = Sectors.TryParse(r.GetString(4), out var sector) ? sector : throw new InvalidDataException($"stored sector '{r.GetString(4)}' is unknown"),
         Kind = r.GetString(5),
-        Severity = JsonSerializer.Deserialize<Severity>($"\"{r.GetString(6)}\""),
-        Status = JsonSerializer.Deserialize<AlertStatus>($"\"{r.GetString(7)}\""),
+        Severity = FromWire<Severity>(r.GetString(6)),
+        Status = FromWire<AlertStatus>(r.GetString(7)),
         RiskScore = r.GetDouble(8),
         RuleId = r.GetString(9),
         ModelVersion = r.GetString(10),
@@ -218,4 +288,6 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     };
 
     private static string Wire<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
+
+    private static T FromWire<T>(string text) where T : struct, Enum => JsonSerializer.Deserialize<T>("\"" + text + "\"");
 }

@@ -28,6 +28,12 @@ public interface IHistoryStore : IAsyncDisposable
     /// <summary>The latest state of each alert that matches <paramref name="query"/>, newest first.</summary>
     Task<IReadOnlyList<Alert>> QueryAlertsAsync(AlertQuery query, CancellationToken cancellation);
 
+    /// <summary>Appends credit grade changes.</summary>
+    Task AppendGradeChangesAsync(IReadOnlyList<GradeChange> changes, CancellationToken cancellation);
+
+    /// <summary>Grade changes of one enterprise, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<GradeChange>> QueryGradeChangesAsync(string enterpriseId, int limit, CancellationToken cancellation);
+
     /// <summary>Number of stored reports (for health and tests).</summary>
     Task<long> CountReportsAsync(CancellationToken cancellation);
 }
