@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Supervision.Domain.Reports;
 using Supervision.Simulation.Feeds;
 
 namespace Supervision.Cli.Commands;

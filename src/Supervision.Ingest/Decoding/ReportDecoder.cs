@@ -9,6 +9,8 @@ public enum BodyFormat
 {
     JsonArray,
     Ndjson,
+    Csv,
+    Arrow,
 }
 
 /// <summary>What came out of one body: accepted reports, per-record errors, or why the body as a whole is unreadable.</summary>
@@ -23,12 +25,15 @@ public sealed class DecodeResult
     /// <summary>Records seen in the body.</summary>
     public int Total { get; internal set; }
 
+    /// <summary>Accepted records that repeat an earlier report (set by the idempotency check, not the decoder).</summary>
+    public int Duplicates { get; set; }
+
     /// <summary>Set when the body cannot be read at all (then nothing is accepted).</summary>
     public string? BodyError { get; internal set; }
 }
 
 /// <summary>Decodes and validates whole request bodies in any <see cref="BodyFormat"/>.</summary>
-public sealed class ReportDecoder
+public sealed partial class ReportDecoder
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
     private readonly ReportValidator _validator;
@@ -41,6 +46,8 @@ public sealed class ReportDecoder
     {
         BodyFormat.JsonArray => DecodeJsonArray(body),
         BodyFormat.Ndjson => DecodeNdjson(body),
+        BodyFormat.Csv => DecodeCsv(body),
+        BodyFormat.Arrow => DecodeArrow(body),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 

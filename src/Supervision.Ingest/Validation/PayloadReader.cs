@@ -98,6 +98,76 @@ public ref struct PayloadReader
         return value;
     }
 
+    /// <summary>A required string that <paramref name="validate"/> accepts (it returns the reason otherwise).</summary>
+    public string RequiredCode(string name, int maxLength, Func<string, string?> validate)
+    {
+        var text = RequiredString(name, maxLength);
+        if (text.Length == 0)
+        {
+            return text;
+        }
+        if (validate(text) is { } problem)
+        {
+            Error(name, $"'{text}' {problem}");
+            return string.Empty;
+        }
+        return text;
+    }
+
+    /// <summary>A required whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int RequiredInt(string name, int min, int max, string unit)
+    {
+        var value = RequiredNumber(name, min, max, unit);
+        if (double.IsNaN(value))
+        {
+            return 0;
+        }
+        if (value != Math.Floor(value))
+        {
+            Error(name, $"must be a whole number, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return 0;
+        }
+        return (int)value;
+    }
+
+    /// <summary>A required boolean: JSON true/false, or the text <c>true</c>/<c>false</c> from text formats.</summary>
+    public bool RequiredBool(string name)
+    {
+        if (!TryFind(name, out var field))
+        {
+            return false;
+        }
+        if (field.Kind == RawValueKind.Boolean)
+        {
+            return field.Number != 0;
+        }
+        if (field.Kind == RawValueKind.Text && field.Text is "true" or "false")
+        {
+            return field.Text == "true";
+        }
+        Error(name, "must be true or false");
+        return false;
+    }
+
+    /// <summary>A required calendar date, <c>yyyy-MM-dd</c>.</summary>
+    public DateOnly RequiredDate(string name)
+    {
+        var text = RequiredString(name, 10);
+        if (text.Length == 0)
+        {
+            return default;
+        }
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            Error(name, $"'{text}' is not a date yyyy-MM-dd");
+            return default;
+        }
+        return date;
+    }
+
+    /// <summary>Adds an error about a field whose value is well formed but not acceptable together with others.</summary>
+    public readonly void Reject(string name, string message) => Error(name, message);
+
     /// <summary>Reports every payload field no reader asked for; call last.</summary>
     public readonly void RejectUnknown()
     {

@@ -16,6 +16,7 @@ public sealed class ReportValidator
     public const int MaxReportIdLength = 128;
 
     private const int MaxIdLength = 64;
+    private const int MaxTextLength = 256;
 
     private readonly TimeProvider _clock;
     private readonly TimeSpan _maxFutureSkew;
@@ -31,8 +32,6 @@ public sealed class ReportValidator
         _maxFutureSkew = maxFutureSkew;
     }
 
-    /// <summary>Kinds this build accepts; other known kinds are rejected until their payload schema exists.</summary>
-    public static IReadOnlyList<ReportKind> AcceptedKinds { get; } = [ReportKind.FoodColdChain, ReportKind.EquipmentTelemetry];
 
     /// <summary>
     /// Validates <paramref name="raw"/>. On failure returns false and leaves the reasons in
@@ -83,11 +82,6 @@ public sealed class ReportValidator
         {
             errors.Add(new FieldError("kind", $"'{raw.Kind}' is not a known report kind"));
         }
-        else if (!IsAccepted(kind))
-        {
-            errors.Add(new FieldError("kind", $"'{raw.Kind}' is not accepted by this server yet"));
-            kind = 0;
-        }
 
         if (raw.Sector is null)
         {
@@ -126,18 +120,6 @@ public sealed class ReportValidator
         return true;
     }
 
-    private static bool IsAccepted(ReportKind kind)
-    {
-        foreach (var accepted in AcceptedKinds)
-        {
-            if (accepted == kind)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static DateTimeOffset ParseObservedAt(string? text, List<FieldError> errors)
     {
         if (text is null)
@@ -165,33 +147,99 @@ public sealed class ReportValidator
         return value;
     }
 
+    private const string EquipmentTypes = "elevator, boiler, pressure_vessel, crane";
+
+    private static FoodSampling ReadSampling(ref PayloadReader reader)
+    {
+        var product = reader.RequiredString("product", MaxTextLength);
+        var item = reader.RequiredString("testItem", MaxTextLength);
+        var value = reader.RequiredNumber("value", 0, 1e9, "");
+        var limit = reader.RequiredNumber("limit", 0, 1e9, "");
+        var unit = reader.RequiredString("unit", 16);
+        if (unit.Length > 0 && !PayloadNames.SamplingUnits.Contains(unit))
+        {
+            reader.Reject("unit", $"'{unit}' is not one of {string.Join(", ", PayloadNames.SamplingUnits)}");
+        }
+        return new FoodSampling(product, item, value, limit, unit);
+    }
+
+    private static EquipmentInspection ReadInspection(ref PayloadReader reader)
+    {
+        var id = reader.RequiredString("equipmentId", MaxIdLength);
+        var type = reader.RequiredEnum<EquipmentType>("equipmentType", EquipmentMetrics.TryParseType, EquipmentTypes);
+        var inspected = reader.RequiredDate("inspectedAt");
+        var result = reader.RequiredEnum<InspectionResult>("result", PayloadNames.TryParseInspectionResult, "pass, fail");
+        var due = reader.RequiredDate("nextDueDate");
+        if (inspected != default && due != default && due <= inspected)
+        {
+            reader.Reject("nextDueDate", $"{due:yyyy-MM-dd} is not after inspectedAt {inspected:yyyy-MM-dd}");
+        }
+        return new EquipmentInspection(id, type, inspected, result, due);
+    }
+
+    private static RegionCode ReadRegion(ref PayloadReader reader, string name)
+    {
+        var text = reader.RequiredString(name, 6);
+        if (text.Length == 0)
+        {
+            return default;
+        }
+        if (!RegionCode.TryParse(text, out var region, out var problem))
+        {
+            reader.Reject(name, "is not a GB/T 2260 division code: " + problem);
+        }
+        return region;
+    }
+
     private static ReportPayload? ReadPayload(ReportKind kind, List<RawField> fields, List<FieldError> errors)
     {
         var before = errors.Count;
-        ReportPayload? payload;
         var reader = new PayloadReader(fields, errors, kind.Name());
-        switch (kind)
+        ReportPayload payload = kind switch
         {
-            case ReportKind.FoodColdChain:
-            {
-                var deviceId = reader.RequiredString("deviceId", MaxIdLength);
-                var storage = reader.RequiredEnum<FoodStorageClass>("storageClass", EquipmentMetrics.TryParseStorage, "frozen, chilled");
-                var temperature = reader.RequiredNumber("temperatureC", -80, 60, "°C");
-                payload = new ColdChainReading(deviceId, storage, temperature);
-                break;
-            }
-            case ReportKind.EquipmentTelemetry:
-            {
-                var equipmentId = reader.RequiredString("equipmentId", MaxIdLength);
-                var type = reader.RequiredEnum<EquipmentType>("equipmentType", EquipmentMetrics.TryParseType, "elevator, boiler, pressure_vessel, crane");
-                var metric = reader.RequiredString("metric", MaxIdLength);
-                var value = reader.RequiredNumber("value", -1e9, 1e9, "");
-                payload = new EquipmentTelemetry(equipmentId, type, metric, value);
-                break;
-            }
-            default:
-                throw new InvalidOperationException($"no payload schema for accepted kind {kind}");
-        }
+            ReportKind.FoodColdChain => new ColdChainReading(
+                reader.RequiredString("deviceId", MaxIdLength),
+                reader.RequiredEnum<FoodStorageClass>("storageClass", EquipmentMetrics.TryParseStorage, "frozen, chilled"),
+                reader.RequiredNumber("temperatureC", -80, 60, "°C")),
+            ReportKind.EquipmentTelemetry => new EquipmentTelemetry(
+                reader.RequiredString("equipmentId", MaxIdLength),
+                reader.RequiredEnum<EquipmentType>("equipmentType", EquipmentMetrics.TryParseType, EquipmentTypes),
+                reader.RequiredString("metric", MaxIdLength),
+                reader.RequiredNumber("value", -1e9, 1e9, "")),
+            ReportKind.FoodBatch => new FoodBatch(
+                reader.RequiredCode("licenceNo", 16, s => Licences.ValidateFoodLicence(s)),
+                reader.RequiredString("product", MaxTextLength),
+                reader.RequiredString("batchNo", MaxIdLength),
+                reader.RequiredDate("productionDate"),
+                reader.RequiredInt("shelfLifeDays", 1, 3650, "days"),
+                reader.RequiredNumber("quantity", 0, 1e12, "")),
+            ReportKind.FoodSampling => ReadSampling(ref reader),
+            ReportKind.DrugStorage => new DrugStorageReading(
+                reader.RequiredString("warehouseId", MaxIdLength),
+                reader.RequiredEnum<DrugStorageClass>("storageClass", PayloadNames.TryParseDrugStorage, "cold, cool, normal"),
+                reader.RequiredNumber("temperatureC", -80, 60, "°C")),
+            ReportKind.DrugBatch => new DrugBatch(
+                reader.RequiredCode("approvalNo", 13, s => Licences.ValidateDrugApproval(s)),
+                reader.RequiredString("batchNo", MaxIdLength),
+                reader.RequiredDate("expiry"),
+                reader.RequiredNumber("quantity", 0, 1e12, ""),
+                reader.RequiredEnum<Movement>("movement", PayloadNames.TryParseMovement, "in, out")),
+            ReportKind.DrugAdverseEvent => new DrugAdverseEvent(
+                reader.RequiredString("product", MaxTextLength),
+                reader.RequiredString("reaction", MaxTextLength),
+                reader.RequiredBool("serious")),
+            ReportKind.AgriResidue => new AgriResidue(
+                reader.RequiredString("commodity", MaxTextLength),
+                reader.RequiredString("pesticide", MaxTextLength),
+                reader.RequiredNumber("valueMgKg", 0, 1e6, "mg/kg")),
+            ReportKind.AgriOrigin => new AgriOrigin(
+                reader.RequiredString("traceCode", MaxIdLength),
+                reader.RequiredString("commodity", MaxTextLength),
+                ReadRegion(ref reader, "originRegion"),
+                reader.RequiredNumber("quantityKg", 0, 1e12, "kg")),
+            ReportKind.EquipmentInspection => ReadInspection(ref reader),
+            _ => throw new InvalidOperationException($"no payload schema for kind {kind}"),
+        };
         reader.RejectUnknown();
         return errors.Count == before ? payload : null;
     }

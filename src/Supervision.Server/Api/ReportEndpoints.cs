@@ -23,7 +23,7 @@ public static class ReportEndpoints
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported content type",
-                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array) or application/x-ndjson");
+                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array), application/x-ndjson, text/csv or application/vnd.apache.arrow.stream");
         }
         var limit = options.MaxBodyBytes;
         if (http.Request.ContentLength > limit)
@@ -88,8 +88,14 @@ public static class ReportEndpoints
             case "application/json":
                 format = BodyFormat.JsonArray;
                 return true;
-            case "application/x-ndjson" or "application/jsonl" or "application/json-seq":
+            case "application/x-ndjson" or "application/jsonl":
                 format = BodyFormat.Ndjson;
+                return true;
+            case "text/csv":
+                format = BodyFormat.Csv;
+                return true;
+            case "application/vnd.apache.arrow.stream":
+                format = BodyFormat.Arrow;
                 return true;
             default:
                 return false;

@@ -1,0 +1,258 @@
+using System.Text;
+using Supervision.Ingest.Validation;
+
+namespace Supervision.Ingest.Decoding;
+
+public sealed partial class ReportDecoder
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// CSV (RFC 4180) with a header row: envelope fields as columns, payload fields as <c>payload.&lt;name&gt;</c>.
+    /// An empty cell is an absent field, so one file can mix kinds. A bad header makes the body unreadable; a bad
+    /// row rejects that record only.
+    /// </summary>
+    public DecodeResult DecodeCsv(ReadOnlySpan<byte> body)
+    {
+        var result = new DecodeResult();
+        if (body.StartsWith("\xEF\xBB\xBF"u8))
+        {
+            body = body[3..];
+        }
+        var parser = new CsvParser(body);
+        var header = new List<string>();
+        if (!parser.NextRow(header, out var headerError))
+        {
+            result.BodyError = headerError ?? "body is empty; send a header row and one row per report";
+            return result;
+        }
+        var columns = new Column[header.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < header.Count; c++)
+        {
+            var name = header[c].Trim();
+            if (!seen.Add(name))
+            {
+                result.BodyError = $"header column {c + 1} '{name}' appears more than once";
+                return result;
+            }
+            if (!Column.TryCreate(name, out columns[c]))
+            {
+                result.BodyError = $"header column {c + 1} '{name}' is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt) or payload.<field>";
+                return result;
+            }
+        }
+
+        var raw = new RawRecord();
+        var errors = new List<FieldError>();
+        var cells = new List<string>();
+        var index = 0;
+        while (true)
+        {
+            var line = parser.Line;
+            bool more;
+            string? rowError;
+            try
+            {
+                more = parser.NextRow(cells, out rowError);
+            }
+            catch (DecoderFallbackException)
+            {
+                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: not valid UTF-8")]));
+                index++;
+                if (!parser.SkipRow())
+                {
+                    break;
+                }
+                continue;
+            }
+            if (!more)
+            {
+                break;
+            }
+            if (rowError is not null)
+            {
+                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: {rowError}")]));
+            }
+            else if (cells.Count == 1 && cells[0].Length == 0)
+            {
+                continue;
+            }
+            else if (cells.Count != columns.Length)
+            {
+                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: row has {cells.Count} cells, the header has {columns.Length}")]));
+            }
+            else
+            {
+                raw.Clear();
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    columns[c].Apply(raw, cells[c]);
+                }
+                Validate(raw, index, errors, result);
+            }
+            index++;
+        }
+        result.Total = index;
+        return result;
+    }
+
+    /// <summary>Where a CSV or Arrow column goes in a <see cref="RawRecord"/>.</summary>
+    private readonly record struct Column(int Header, string? PayloadName)
+    {
+        public static readonly string[] HeaderNames = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
+
+        public static bool TryCreate(string name, out Column column)
+        {
+            var header = Array.IndexOf(HeaderNames, name);
+            if (header >= 0)
+            {
+                column = new Column(header, null);
+                return true;
+            }
+            if (name.StartsWith("payload.", StringComparison.Ordinal) && name.Length > 8)
+            {
+                column = new Column(-1, name[8..]);
+                return true;
+            }
+            column = default;
+            return false;
+        }
+
+        /// <summary>Puts a text cell in place; an empty cell is an absent field.</summary>
+        public void Apply(RawRecord raw, string cell)
+        {
+            if (PayloadName is null)
+            {
+                SetHeader(raw, cell.Length == 0 ? null : cell);
+                return;
+            }
+            raw.HasPayload = true;
+            if (cell.Length > 0)
+            {
+                raw.Payload.Add(new RawField(PayloadName, RawValueKind.Text, cell, 0));
+            }
+        }
+
+        public void SetHeader(RawRecord raw, string? value)
+        {
+            switch (Header)
+            {
+                case 0: raw.ReportId = value; break;
+                case 1: raw.EnterpriseId = value; break;
+                case 2: raw.Region = value; break;
+                case 3: raw.Sector = value; break;
+                case 4: raw.Kind = value; break;
+                default: raw.ObservedAt = value; break;
+            }
+        }
+    }
+
+    /// <summary>RFC 4180 rows over UTF-8 bytes: quoted cells, doubled quotes, CRLF or LF.</summary>
+    private ref struct CsvParser(ReadOnlySpan<byte> body)
+    {
+        private readonly ReadOnlySpan<byte> _body = body;
+        private int _position;
+
+        /// <summary>1-based line where the next row starts.</summary>
+        public int Line { get; private set; } = 1;
+
+        /// <summary>Reads the next row into <paramref name="cells"/>; false at the end. A malformed row sets <paramref name="error"/>.</summary>
+        public bool NextRow(List<string> cells, out string? error)
+        {
+            cells.Clear();
+            error = null;
+            if (_position >= _body.Length)
+            {
+                return false;
+            }
+            while (true)
+            {
+                if (_position < _body.Length && _body[_position] == '"')
+                {
+                    _position++;
+                    var closed = false;
+                    var pieces = new List<byte>();
+                    while (_position < _body.Length)
+                    {
+                        var b = _body[_position];
+                        if (b == '"')
+                        {
+                            if (_position + 1 < _body.Length && _body[_position + 1] == '"')
+                            {
+                                pieces.Add((byte)'"');
+                                _position += 2;
+                                continue;
+                            }
+                            _position++;
+                            closed = true;
+                            break;
+                        }
+                        if (b == '\n')
+                        {
+                            Line++;
+                        }
+                        pieces.Add(b);
+                        _position++;
+                    }
+                    if (!closed)
+                    {
+                        error = "a quoted cell is not closed";
+                        _position = _body.Length;
+                        return true;
+                    }
+                    cells.Add(StrictUtf8.GetString([.. pieces]));
+                    if (_position < _body.Length && _body[_position] is not ((byte)',' or (byte)'\r' or (byte)'\n'))
+                    {
+                        error = $"unexpected character after a closing quote in cell {cells.Count}";
+                        SkipRow();
+                        return true;
+                    }
+                }
+                else
+                {
+                    var end = _position;
+                    while (end < _body.Length && _body[end] is not ((byte)',' or (byte)'\n' or (byte)'\r'))
+                    {
+                        if (_body[end] == '"')
+                        {
+                            error = $"a quote inside unquoted cell {cells.Count + 1}";
+                        }
+                        end++;
+                    }
+                    cells.Add(StrictUtf8.GetString(_body[_position..end]));
+                    _position = end;
+                }
+                if (_position >= _body.Length)
+                {
+                    return true;
+                }
+                var separator = _body[_position++];
+                if (separator == ',')
+                {
+                    continue;
+                }
+                if (separator == '\r' && _position < _body.Length && _body[_position] == '\n')
+                {
+                    _position++;
+                }
+                Line++;
+                return true;
+            }
+        }
+
+        /// <summary>Skips to the start of the next line; false at the end.</summary>
+        public bool SkipRow()
+        {
+            var next = _body[_position..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                _position = _body.Length;
+                return false;
+            }
+            _position += next + 1;
+            Line++;
+            return _position < _body.Length;
+        }
+    }
+}
