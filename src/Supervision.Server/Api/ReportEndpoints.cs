@@ -20,6 +20,8 @@ public static class ReportEndpoints
     {
         if (!TryFormat(http.Request.ContentType, out var format))
         {
+            // The body stays unread: ask the client not to reuse a connection with bytes still in flight.
+            http.Response.Headers.Connection = "close";
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported content type",
@@ -28,7 +30,7 @@ public static class ReportEndpoints
         var limit = options.MaxBodyBytes;
         if (http.Request.ContentLength > limit)
         {
-            return TooLarge(limit);
+            return TooLarge(http, limit);
         }
         var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
@@ -49,13 +51,13 @@ public static class ReportEndpoints
                 buffer.Advance(read);
                 if (buffer.WrittenCount > limit)
                 {
-                    return TooLarge(limit);
+                    return TooLarge(http, limit);
                 }
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(limit);
+            return TooLarge(http, limit);
         }
 
         var (outcome, response, error) = ingestor.Ingest(buffer.WrittenSpan, format);
@@ -71,10 +73,14 @@ public static class ReportEndpoints
         }
     }
 
-    private static IResult TooLarge(int limit) => Results.Problem(
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "Body too large",
-        detail: $"the body is larger than {limit} bytes (Supervision:MaxBodyBytes); split the batch");
+    private static IResult TooLarge(HttpContext http, int limit)
+    {
+        http.Response.Headers.Connection = "close";
+        return Results.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Body too large",
+            detail: $"the body is larger than {limit} bytes (Supervision:MaxBodyBytes); split the batch");
+    }
 
     private static bool TryFormat(string? contentType, out BodyFormat format)
     {
