@@ -15,10 +15,12 @@ namespace Supervision.Server.Tests;
 public sealed class SupervisionServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
-    public SupervisionServer(IDictionary<string, string?>? settings = null)
+    public SupervisionServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "supervision-tests", Guid.NewGuid().ToString("N"));
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings = new Dictionary<string, string?>
         {
             ["Supervision:DataDirectory"] = DataDirectory,
@@ -33,9 +35,13 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
+        // Ready once the store is open and the write-ahead log replayed; before that ingest answers 503.
+        Services.GetRequiredService<Pipeline.PipelineHost>().Ready.Wait(TimeSpan.FromSeconds(60));
     }
 
     public string DataDirectory { get; }
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "supervision-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234.</summary>
     public Uri BaseAddress { get; }
@@ -66,7 +72,7 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

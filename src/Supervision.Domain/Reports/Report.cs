@@ -51,6 +51,12 @@ public sealed class ReportBatch
     /// <summary>Arrival (processing) time at the server.</summary>
     public DateTimeOffset ReceivedAt { get; }
 
+    /// <summary>
+    /// Opaque position of the batch's last record in the write-ahead log, 0 when it was not logged; handed back to
+    /// the log once the batch is stored, so the log can drop what it no longer needs.
+    /// </summary>
+    public long Checkpoint { get; init; }
+
     /// <summary>The reports as a span.</summary>
     public ReadOnlySpan<Report> Span => Reports.AsSpan(0, Count);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Supervision.Domain.Identifiers;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
+using Supervision.Storage.Writing;
 
 namespace Supervision.Server.Api;
 
@@ -13,9 +14,9 @@ public static class QueryEndpoints
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/alerts", GetAlertsAsync);
-        app.MapGet("/healthz", (PipelineHost pipeline) => pipeline.Failure is { } failure
+        app.MapGet("/healthz", (PipelineHost pipeline, HistoryWriter writer) => pipeline.Failure is { } failure
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure)
-            : Results.Ok(new { status = "ok", queued = pipeline.QueueLength }));
+            : Results.Ok(new { status = "ok", queued = pipeline.QueueLength, pendingWrites = writer.Pending }));
         return app;
     }
 

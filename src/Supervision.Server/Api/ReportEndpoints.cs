@@ -60,14 +60,17 @@ public static class ReportEndpoints
             return TooLarge(http, limit);
         }
 
-        var (outcome, response, error) = ingestor.Ingest(buffer.WrittenSpan, format);
+        var (outcome, response, error) = await ingestor.IngestAsync(buffer.WrittenMemory, format, null, http.RequestAborted);
         switch (outcome)
         {
             case IngestOutcome.Unreadable:
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unreadable body", detail: error);
             case IngestOutcome.Overloaded:
                 http.Response.Headers.RetryAfter = "1";
-                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded", detail: error + "; retry after 1 s");
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Overloaded", detail: error + "; retry after 1 s");
+            case IngestOutcome.Unavailable:
+                http.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable", detail: error + "; retry after 5 s");
             default:
                 return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
         }

@@ -26,6 +26,9 @@ public sealed class SupervisionOptions
     /// <summary>Accepted batches that may wait for the pipeline before ingest answers 503.</summary>
     public int QueueCapacity { get; set; } = 1024;
 
+    /// <summary>The write-ahead log rolls to a new segment file past this size.</summary>
+    public long WalSegmentBytes { get; set; } = 64L * 1024 * 1024;
+
     public DemoOptions Demo { get; set; } = new();
 
     public RuleOptions Rules { get; set; } = new();
@@ -56,6 +59,10 @@ public sealed class SupervisionOptions
         if (QueueCapacity < 1)
         {
             yield return $"Supervision:QueueCapacity must be at least 1, got {QueueCapacity}";
+        }
+        if (WalSegmentBytes < 4096)
+        {
+            yield return $"Supervision:WalSegmentBytes must be at least 4096, got {WalSegmentBytes}";
         }
         if (Demo.Enterprises < 1)
         {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Supervision.Ingest.Idempotency;
 using Supervision.Ingest.Validation;
+using Supervision.Ingest.Wal;
 using Supervision.Scoring.Models;
 using Supervision.Server.Alerts;
 using Supervision.Server.Demo;
@@ -48,6 +50,12 @@ public static class SupervisionServerExtensions
     public static WebApplicationBuilder AddSupervisionIngest(this WebApplicationBuilder builder, SupervisionOptions options)
     {
         builder.Services.AddSingleton(sp => new ReportValidator(sp.GetRequiredService<TimeProvider>(), options.MaxFutureSkew));
+        builder.Services.AddSingleton(new ReportIdIndex(PipelineHost.Retention));
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<WriteAheadLog>>();
+            return new WriteAheadLog(Path.Combine(options.DataDirectory, "wal"), options.WalSegmentBytes, options.QueueCapacity, message => logger.LogWarning("{Message}", message));
+        });
         builder.Services.AddSingleton<ReportIngestor>();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1L);
         return builder;
@@ -83,7 +91,19 @@ public static class SupervisionServerExtensions
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<HistoryWriter>>();
-            return new HistoryWriter(sp.GetRequiredService<IHistoryStore>(), sp.GetRequiredService<TimeProvider>(), 1024, e => logger.LogError(e, "History write failed"));
+            var wal = sp.GetRequiredService<WriteAheadLog>();
+            return new HistoryWriter(
+                sp.GetRequiredService<IHistoryStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                1024,
+                e => logger.LogError(e, "History write failed"),
+                batch =>
+                {
+                    if (batch.Checkpoint != 0)
+                    {
+                        wal.MarkStored(WalPosition.Unpack(batch.Checkpoint));
+                    }
+                });
         });
         return builder;
     }

@@ -1,6 +1,8 @@
 using Supervision.Domain.Reports;
 using Supervision.Ingest.Decoding;
+using Supervision.Ingest.Idempotency;
 using Supervision.Ingest.Validation;
+using Supervision.Ingest.Wal;
 using Supervision.Server.Pipeline;
 
 namespace Supervision.Server.Ingestion;
@@ -14,23 +16,76 @@ public enum IngestOutcome
     Accepted,
     Unreadable,
     Overloaded,
+    Unavailable,
 }
 
-/// <summary>Decodes and validates a body, then queues the accepted reports for the pipeline as one batch.</summary>
-public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, TimeProvider clock)
+/// <summary>
+/// The ingest path after the body is read: decode and validate (on the request thread), drop reports seen before
+/// (idempotency by enterprise and reportId), append the rest to the write-ahead log and wait for the disk, then
+/// queue them for the pipeline. Only then is the batch acknowledged.
+/// </summary>
+public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, ReportIdIndex index, WriteAheadLog wal, TimeProvider clock)
 {
-    /// <summary>Decodes <paramref name="body"/> and submits what is valid.</summary>
-    public (IngestOutcome Outcome, IngestResponse? Response, string? Error) Ingest(ReadOnlySpan<byte> body, BodyFormat format)
+    /// <summary>Decodes <paramref name="body"/> and makes what is valid and new durable.</summary>
+    public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(ReadOnlyMemory<byte> body, BodyFormat format, Func<DecodeResult, DecodeResult>? filter, CancellationToken cancellation)
     {
-        var result = new ReportDecoder(validator).Decode(body, format);
+        var result = new ReportDecoder(validator).Decode(body.Span, format);
         if (result.BodyError is not null)
         {
             return (IngestOutcome.Unreadable, null, result.BodyError);
         }
-        if (result.Accepted.Count > 0 && !pipeline.TrySubmit(new ReportBatch([.. result.Accepted], clock.GetUtcNow())))
+        if (filter is not null)
         {
-            return (IngestOutcome.Overloaded, null, pipeline.Failure ?? "the pipeline queue is full");
+            result = filter(result);
         }
-        return (IngestOutcome.Accepted, new IngestResponse(result.Accepted.Count, 0, result.Rejected), null);
+        if (result.Accepted.Count == 0)
+        {
+            return (IngestOutcome.Accepted, new IngestResponse(0, 0, result.Rejected), null);
+        }
+        if (pipeline.Failure is { } failure)
+        {
+            return (IngestOutcome.Unavailable, null, failure);
+        }
+        if (pipeline.IsSaturated)
+        {
+            return (IngestOutcome.Overloaded, null, "the pipeline queue is full");
+        }
+
+        var receivedAt = clock.GetUtcNow();
+        var accepted = result.Accepted;
+        var keys = new ulong[accepted.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ReportIdIndex.Key(accepted[i].EnterpriseId.Value, accepted[i].ReportId);
+        }
+        var added = new bool[keys.Length];
+        index.TryAddAll(keys, receivedAt, added);
+        var fresh = new List<Report>(accepted.Count);
+        var freshKeys = new List<ulong>(accepted.Count);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (added[i])
+            {
+                fresh.Add(accepted[i]);
+                freshKeys.Add(keys[i]);
+            }
+        }
+        var duplicates = accepted.Count - fresh.Count;
+        if (fresh.Count > 0)
+        {
+            WalPosition position;
+            try
+            {
+                position = await wal.AppendAsync(fresh, cancellation);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // Not durable, so not accepted: forget the ids so that a retry is not taken for a duplicate.
+                index.RemoveAll([.. freshKeys], receivedAt);
+                return (IngestOutcome.Unavailable, null, e is IOException ? e.Message : "the request was cancelled before the reports were durable");
+            }
+            await pipeline.SubmitAsync(new ReportBatch([.. fresh], receivedAt) { Checkpoint = position.Pack() }, CancellationToken.None);
+        }
+        return (IngestOutcome.Accepted, new IngestResponse(fresh.Count, duplicates, result.Rejected), null);
     }
 }

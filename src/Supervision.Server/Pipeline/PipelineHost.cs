@@ -2,6 +2,10 @@ using System.Reactive.Subjects;
 using System.Threading.Channels;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
+using Supervision.Ingest.Decoding;
+using Supervision.Ingest.Idempotency;
+using Supervision.Ingest.Validation;
+using Supervision.Ingest.Wal;
 using Supervision.Storage.History;
 using Supervision.Storage.Writing;
 using Supervision.Streaming.Pipeline;
@@ -9,9 +13,10 @@ using Supervision.Streaming.Pipeline;
 namespace Supervision.Server.Pipeline;
 
 /// <summary>
-/// Owns the running pipeline: accepted batches queue here (bounded: <see cref="TrySubmit"/> refuses when full,
-/// and ingest answers 503), one loop feeds them into the Rx pipeline, then hands reports and alert changes to
-/// the history writer. Sinks subscribe to <see cref="Alerts"/>.
+/// Owns the running pipeline: accepted batches queue here (bounded: ingest answers 429 while
+/// <see cref="IsSaturated"/>), one loop feeds them into the Rx pipeline, then hands reports and alert changes to
+/// the history writer. Sinks subscribe to <see cref="Alerts"/>. At start it opens the store, rebuilds the
+/// idempotency index from stored reports and replays what the write-ahead log still holds, before it is ready.
 /// </summary>
 public sealed class PipelineHost : BackgroundService
 {
@@ -21,12 +26,32 @@ public sealed class PipelineHost : BackgroundService
     private readonly IHistoryStore _store;
     private readonly HistoryWriter _writer;
     private readonly ILogger<PipelineHost> _logger;
+    private readonly ReportIdIndex _index;
+    private readonly WriteAheadLog _wal;
+    private readonly ReportValidator _validator;
+    private readonly TimeProvider _clock;
+    private readonly int _capacity;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
 
-    public PipelineHost(SupervisionEngine engine, IHistoryStore store, HistoryWriter writer, Configuration.SupervisionOptions options, ILogger<PipelineHost> logger)
+    public PipelineHost(
+        SupervisionEngine engine,
+        IHistoryStore store,
+        HistoryWriter writer,
+        ReportIdIndex index,
+        WriteAheadLog wal,
+        ReportValidator validator,
+        TimeProvider clock,
+        Configuration.SupervisionOptions options,
+        ILogger<PipelineHost> logger)
     {
-        _queue = Channel.CreateBounded<ReportBatch>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
+        _index = index;
+        _wal = wal;
+        _validator = validator;
+        _clock = clock;
+        _capacity = options.QueueCapacity;
+        // Room beyond the admission limit: batches already in the log must always find a place.
+        _queue = Channel.CreateBounded<ReportBatch>(new BoundedChannelOptions(options.QueueCapacity * 2) { SingleReader = true });
         _pipeline = new SupervisionPipeline(_source, engine);
         _store = store;
         _writer = writer;
@@ -52,8 +77,8 @@ public sealed class PipelineHost : BackgroundService
     /// <summary>Batches waiting for the pipeline.</summary>
     public int QueueLength => _queue.Reader.Count;
 
-    /// <summary>Queues a batch; false when the queue is full (overload).</summary>
-    public bool TrySubmit(ReportBatch batch) => _failure is null && _queue.Writer.TryWrite(batch);
+    /// <summary>True while the queue holds as many batches as configured: new work is refused.</summary>
+    public bool IsSaturated => _queue.Reader.Count >= _capacity;
 
     /// <summary>Queues a batch, waiting for room (for in-process feeds that can wait).</summary>
     public ValueTask SubmitAsync(ReportBatch batch, CancellationToken cancellation) => _queue.Writer.WriteAsync(batch, cancellation);
@@ -73,7 +98,24 @@ public sealed class PipelineHost : BackgroundService
             return;
         }
         _pipeline.Start();
-        _ready.TrySetResult();
+        // The loop runs during recovery too: replayed batches flow through it like any others.
+        var loop = RunAsync(stoppingToken);
+        try
+        {
+            await RecoverAsync(stoppingToken);
+            _ready.TrySetResult();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failure = "recovery failed: " + e.Message;
+            _logger.LogCritical(e, "Recovery from the write-ahead log failed");
+            _ready.TrySetException(e);
+        }
+        await loop;
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var batch in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -85,6 +127,64 @@ public sealed class PipelineHost : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>The idempotency window: reports resent within it count as duplicates.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    private async Task RecoverAsync(CancellationToken cancellation)
+    {
+        var now = _clock.GetUtcNow();
+        var seeded = 0;
+        await _store.ForEachReportIdAsync(now - Retention - TimeSpan.FromDays(1), (enterprise, reportId, receivedAt) =>
+        {
+            _index.Seed(ReportIdIndex.Key(enterprise, reportId), receivedAt, now);
+            seeded++;
+        }, cancellation);
+
+        var records = _wal.Open();
+        var decoder = new ReportDecoder(_validator);
+        var replayed = 0;
+        var skipped = 0;
+        var batch = new List<Report>();
+        var added = new bool[1];
+        WalPosition last = default;
+        foreach (var record in records)
+        {
+            var decoded = decoder.DecodeNdjson(record.Envelope.Span);
+            if (decoded.Accepted.Count != 1)
+            {
+                _logger.LogWarning("Write-ahead log record at {Position} no longer validates and is dropped: {Errors}", record.Position,
+                    string.Join("; ", decoded.Rejected.SelectMany(r => r.Errors).Select(e => $"{e.Field} {e.Message}")));
+                continue;
+            }
+            var report = decoded.Accepted[0];
+            _index.TryAddAll([ReportIdIndex.Key(report.EnterpriseId.Value, report.ReportId)], now, added);
+            last = record.Position;
+            if (!added[0])
+            {
+                skipped++; // stored before the crash, or logged twice
+                continue;
+            }
+            batch.Add(report);
+            replayed++;
+            if (batch.Count == 1000)
+            {
+                await SubmitAsync(new ReportBatch([.. batch], now) { Checkpoint = last.Pack() }, cancellation);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await SubmitAsync(new ReportBatch([.. batch], now) { Checkpoint = last.Pack() }, cancellation);
+        }
+        else if (records.Count > 0)
+        {
+            _wal.MarkStored(new WalPosition(last.Segment + 1, 0));
+        }
+        _logger.LogInformation(
+            "Recovered: {Seeded} report ids of the last {Days} days from history; {Replayed} reports replayed from the write-ahead log, {Skipped} already stored",
+            seeded, Retention.TotalDays, replayed, skipped);
     }
 
     /// <inheritdoc/>

@@ -224,6 +224,27 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
+    public async Task ForEachReportIdAsync(DateTimeOffset since, Action<string, string, DateTimeOffset> visit, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = "SELECT enterprise_id, report_id, received_at FROM reports WHERE received_at >= $since";
+            command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
+            using var r = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                visit(r.GetString(0), r.GetString(1), new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(2), DateTimeKind.Utc)));
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<long> CountReportsAsync(CancellationToken cancellation)
     {
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);

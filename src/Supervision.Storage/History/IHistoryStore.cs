@@ -34,6 +34,12 @@ public interface IHistoryStore : IAsyncDisposable
     /// <summary>Grade changes of one enterprise, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<GradeChange>> QueryGradeChangesAsync(string enterpriseId, int limit, CancellationToken cancellation);
 
+    /// <summary>
+    /// Calls <paramref name="visit"/> with (enterpriseId, reportId, receivedAt) of every report received at or after
+    /// <paramref name="since"/>: the server rebuilds its idempotency index from it at start-up.
+    /// </summary>
+    Task ForEachReportIdAsync(DateTimeOffset since, Action<string, string, DateTimeOffset> visit, CancellationToken cancellation);
+
     /// <summary>Number of stored reports (for health and tests).</summary>
     Task<long> CountReportsAsync(CancellationToken cancellation);
 }

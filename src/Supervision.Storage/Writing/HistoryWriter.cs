@@ -17,11 +17,16 @@ public sealed class HistoryWriter : IAsyncDisposable
     private readonly Channel<Item> _queue;
     private readonly Task _loop;
     private readonly Action<Exception> _onError;
+    private readonly Action<ReportBatch>? _onReportsStored;
     private long _pending;
 
-    /// <summary>A writer into <paramref name="store"/> with room for <paramref name="capacity"/> queued batches.</summary>
-    public HistoryWriter(IHistoryStore store, TimeProvider clock, int capacity, Action<Exception> onError)
+    /// <summary>
+    /// A writer into <paramref name="store"/> with room for <paramref name="capacity"/> queued batches, calling
+    /// <paramref name="onReportsStored"/> after each report batch is stored.
+    /// </summary>
+    public HistoryWriter(IHistoryStore store, TimeProvider clock, int capacity, Action<Exception> onError, Action<ReportBatch>? onReportsStored = null)
     {
+        _onReportsStored = onReportsStored;
         _store = store;
         _clock = clock;
         _onError = onError;
@@ -71,6 +76,7 @@ public sealed class HistoryWriter : IAsyncDisposable
                 if (item.Reports is not null)
                 {
                     await _store.AppendReportsAsync(new ArraySegment<Report>(item.Reports.Reports, 0, item.Reports.Count), item.At, CancellationToken.None).ConfigureAwait(false);
+                    _onReportsStored?.Invoke(item.Reports);
                 }
                 else if (item.Alerts is not null)
                 {
