@@ -6,6 +6,7 @@ const string Usage = """
     verbs:
       simulate   stream simulated enterprise reports to a server, or write them as NDJSON
       train      train the risk model on simulator history and write it with its card
+      keys       create API keys for reporting enterprises and platforms
 
     'supervision <verb> --help' shows a verb's options.
     """;
@@ -44,6 +45,13 @@ try
                 return 0;
             }
             return TrainCommand.Run(new CommandLine(rest), Console.Error, TimeProvider.System);
+        case "keys":
+            if (wantsHelp)
+            {
+                Console.WriteLine(KeysCommand.Help);
+                return 0;
+            }
+            return KeysCommand.Run(rest, Console.Out);
         default:
             Console.Error.WriteLine($"supervision: unknown verb '{verb}'; run 'supervision --help'");
             return 2;

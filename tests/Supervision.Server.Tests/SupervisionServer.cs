@@ -26,6 +26,8 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
             ["Supervision:DataDirectory"] = DataDirectory,
             ["Supervision:ModelsDirectory"] = Path.Combine(RepositoryRoot, "models"),
             ["Supervision:Demo:Enabled"] = "false",
+            // Most tests are about other things; AuthTests turns keys on.
+            ["Supervision:Auth:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

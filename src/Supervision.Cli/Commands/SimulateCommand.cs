@@ -24,6 +24,8 @@ public static class SimulateCommand
           --output FILE     write NDJSON to FILE instead ('-' for standard output)
           --count N         stop after N reports (default: run until Ctrl+C)
           --backfill D      event time starts this long ago, e.g. 6h (default 6h)
+          --api-key KEY     API key sent as 'Authorization: Bearer KEY' (a platform key covers many
+                            enterprises; the demo server prints sk_demo_platform)
         """;
 
     public static async Task<int> RunAsync(CommandLine args, TextWriter log, CancellationToken cancellation)
@@ -35,6 +37,7 @@ public static class SimulateCommand
         var output = args.String("output");
         var count = args.Long("count", long.MaxValue, 1);
         var backfill = args.Duration("backfill", TimeSpan.FromHours(6));
+        var apiKey = args.String("api-key");
         args.EnsureAllUsed();
         if ((target is null) == (output is null))
         {
@@ -55,6 +58,10 @@ public static class SimulateCommand
         log.WriteLine($"simulate: {enterprises} enterprises, {generator.DeviceCount} devices, {rate} reports/s, seed {seed} -> {target ?? output}");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
         await using var file = output is null ? null : output == "-" ? Console.OpenStandardOutput() : File.Create(output);
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         long sent = 0, accepted = 0, rejected = 0;

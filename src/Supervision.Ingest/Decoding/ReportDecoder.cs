@@ -19,11 +19,14 @@ public sealed class DecodeResult
     /// <summary>Reports that passed validation, in body order.</summary>
     public List<Report> Accepted { get; } = [];
 
+    /// <summary>Index in the body of each of <see cref="Accepted"/>.</summary>
+    public List<int> AcceptedIndexes { get; } = [];
+
     /// <summary>Records that did not, with their index in the body.</summary>
     public List<RecordError> Rejected { get; } = [];
 
     /// <summary>Records seen in the body.</summary>
-    public int Total { get; internal set; }
+    public int Total { get; set; }
 
     /// <summary>Accepted records that repeat an earlier report (set by the idempotency check, not the decoder).</summary>
     public int Duplicates { get; set; }
@@ -148,6 +151,7 @@ public sealed partial class ReportDecoder
         if (_validator.TryValidate(raw, out var report, errors))
         {
             result.Accepted.Add(report);
+            result.AcceptedIndexes.Add(index);
         }
         else
         {

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Supervision.Ingest.Decoding;
 using Supervision.Server.Configuration;
+using Supervision.Ingest.Validation;
 using Supervision.Server.Ingestion;
+using Supervision.Ingest.Security;
+using Supervision.Server.Security;
 
 namespace Supervision.Server.Api;
 
@@ -16,8 +19,22 @@ public static class ReportEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options)
+    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ApiKeyStore keys)
     {
+        ApiKeyEntry? key = null;
+        if (options.Auth.Enabled)
+        {
+            var presented = PresentedKey(http.Request);
+            if (presented is null)
+            {
+                return Unauthorized(http, "send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
+            }
+            key = keys.Find(presented);
+            if (key is null)
+            {
+                return Unauthorized(http, "the API key is not known");
+            }
+        }
         if (!TryFormat(http.Request.ContentType, out var format))
         {
             // The body stays unread: ask the client not to reuse a connection with bytes still in flight.
@@ -60,7 +77,46 @@ public static class ReportEndpoints
             return TooLarge(http, limit);
         }
 
-        var (outcome, response, error) = await ingestor.IngestAsync(buffer.WrittenMemory, format, null, http.RequestAborted);
+        if (key is not null && ApiKeyStore.VerifySignature(key, http.Request.Headers["X-Signature"].ToString(), buffer.WrittenSpan) is { } signatureProblem)
+        {
+            return Unauthorized(http, signatureProblem);
+        }
+
+        var foreign = 0;
+        var valid = 0;
+        Func<DecodeResult, DecodeResult>? filter = key is null ? null : decoded =>
+        {
+            valid = decoded.Accepted.Count;
+            var kept = new DecodeResult();
+            kept.Total = decoded.Total;
+            for (var i = 0; i < decoded.Accepted.Count; i++)
+            {
+                var report = decoded.Accepted[i];
+                if (key.Covers(report.EnterpriseId, report.Region))
+                {
+                    kept.Accepted.Add(report);
+                    kept.AcceptedIndexes.Add(decoded.AcceptedIndexes[i]);
+                }
+                else
+                {
+                    foreign++;
+                    kept.Rejected.Add(new RecordError(decoded.AcceptedIndexes[i], report.ReportId,
+                        [new FieldError(key.EnterpriseId is null ? "region" : "enterpriseId", $"is not covered by this API key ({key.Describe()})")]));
+                }
+            }
+            kept.Rejected.AddRange(decoded.Rejected);
+            kept.Rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+            return kept;
+        };
+        var (outcome, response, error) = await ingestor.IngestAsync(buffer.WrittenMemory, format, filter, http.RequestAborted);
+        if (outcome == IngestOutcome.Accepted && foreign > 0 && foreign == valid)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Reports for other enterprises",
+                detail: $"all {foreign} valid reports are for enterprises this API key ({key!.Describe()}) does not cover",
+                extensions: new Dictionary<string, object?> { ["rejected"] = response!.Rejected });
+        }
         switch (outcome)
         {
             case IngestOutcome.Unreadable:
@@ -74,6 +130,23 @@ public static class ReportEndpoints
             default:
                 return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
         }
+    }
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7)
+        {
+            return authorization[7..].Trim();
+        }
+        var header = request.Headers["X-Api-Key"].ToString();
+        return header.Length > 0 ? header : null;
+    }
+
+    private static IResult Unauthorized(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
     }
 
     private static IResult TooLarge(HttpContext http, int limit)

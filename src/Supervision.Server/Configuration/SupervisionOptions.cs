@@ -31,7 +31,12 @@ public sealed class SupervisionOptions
 
     public DemoOptions Demo { get; set; } = new();
 
+    public AuthOptions Auth { get; set; } = new();
+
     public RuleOptions Rules { get; set; } = new();
+
+    /// <summary>The keys file with the default applied.</summary>
+    public string ResolvedKeysFile => string.IsNullOrWhiteSpace(Auth.KeysFile) ? Path.Combine(DataDirectory, "keys.json") : Auth.KeysFile;
 
     /// <summary>The models directory with the default applied.</summary>
     public string ResolvedModelsDirectory =>
@@ -90,6 +95,16 @@ public sealed class DemoOptions
 
     /// <summary>The feed settings.</summary>
     public PacedFeedOptions ToFeedOptions() => new() { Rate = Rate, Backfill = Backfill };
+}
+
+/// <summary>The <c>Supervision:Auth</c> section: API keys for reporting.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>When false, reports are accepted without a key (for closed networks and tests).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The keys file; empty means <c>keys.json</c> in the data directory.</summary>
+    public string KeysFile { get; set; } = "";
 }
 
 /// <summary>The <c>Storage</c> configuration section.</summary>

@@ -8,6 +8,8 @@ using Supervision.Server.Alerts;
 using Supervision.Server.Demo;
 using Supervision.Server.Ingestion;
 using Supervision.Server.Pipeline;
+using Supervision.Ingest.Security;
+using Supervision.Server.Security;
 using Supervision.Storage.DuckDb;
 using Supervision.Storage.History;
 using Supervision.Storage.Writing;
@@ -57,6 +59,23 @@ public static class SupervisionServerExtensions
             return new WriteAheadLog(Path.Combine(options.DataDirectory, "wal"), options.WalSegmentBytes, options.QueueCapacity, message => logger.LogWarning("{Message}", message));
         });
         builder.Services.AddSingleton<ReportIngestor>();
+        ApiKeyStore keys;
+        try
+        {
+            keys = new ApiKeyStore(options.ResolvedKeysFile);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationException("Supervision:Auth:KeysFile: " + e.Message, e);
+        }
+        if (options.Demo.Enabled)
+        {
+            foreach (var (key, entry) in DemoKeys.All)
+            {
+                keys.AddInMemory(key, entry);
+            }
+        }
+        builder.Services.AddSingleton(keys);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1L);
         return builder;
     }

@@ -20,6 +20,9 @@ public sealed class DemoFeedService(PipelineHost pipeline, SupervisionOptions op
         logger.LogInformation(
             "Demo feed: {Enterprises} simulated enterprises, {Devices} devices, up to {Rate} reports/s, event time from {Backfill} ago (seed {Seed})",
             demo.Enterprises, generator.DeviceCount, demo.Rate, demo.Backfill, demo.Seed);
+        logger.LogWarning(
+            "Demo API keys (well known; demo only): enterprise 91350100M000100Y43 -> {EnterpriseKey}; platform for every region -> {PlatformKey}",
+            Security.DemoKeys.Enterprise, Security.DemoKeys.Platform);
         var feed = new PacedFeed(generator, demo.ToFeedOptions(), clock);
         try
         {

@@ -122,6 +122,7 @@ public class CrashRecoveryTests
                 dll, "--urls", $"http://127.0.0.1:{port}",
                 "--Supervision:DataDirectory=" + _data,
                 "--Supervision:Demo:Enabled=false",
+                "--Supervision:Auth:Enabled=false",
                 "--Supervision:ModelsDirectory=" + Path.Combine(root, "models"),
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Supervision=Information",
