@@ -81,10 +81,10 @@ public static class JsonEnvelopeReader
             }
             else
             {
+                // Kept aside: a mapping profile may rename it; otherwise validation reports it as unknown.
                 var name = SafeString(ref reader) ?? "?";
-                record.DecodeErrors.Add(new FieldError(name, "is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt, payload)"));
                 reader.Read();
-                reader.Skip();
+                ReadValue(ref reader, record, name, record.Extra, name);
             }
         }
     }
@@ -113,41 +113,46 @@ public static class JsonEnvelopeReader
                 reader.Skip();
                 continue;
             }
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.String:
-                    var text = SafeString(ref reader);
-                    if (text is null)
-                    {
-                        record.DecodeErrors.Add(new FieldError("payload." + name, "is not valid UTF-8"));
-                    }
-                    else
-                    {
-                        record.Payload.Add(new RawField(name, RawValueKind.String, text, 0));
-                    }
-                    break;
-                case JsonTokenType.Number:
-                    if (reader.TryGetDouble(out var number) && double.IsFinite(number))
-                    {
-                        record.Payload.Add(new RawField(name, RawValueKind.Number, null, number));
-                    }
-                    else
-                    {
-                        record.DecodeErrors.Add(new FieldError("payload." + name, "is a number out of range"));
-                    }
-                    break;
-                case JsonTokenType.True:
-                case JsonTokenType.False:
-                    record.Payload.Add(new RawField(name, RawValueKind.Boolean, null, reader.TokenType == JsonTokenType.True ? 1 : 0));
-                    break;
-                case JsonTokenType.Null:
-                    record.Payload.Add(new RawField(name, RawValueKind.Null, null, 0));
-                    break;
-                default:
-                    record.DecodeErrors.Add(new FieldError("payload." + name, "must be a string, number, boolean or null, not a nested value"));
-                    reader.Skip();
-                    break;
-            }
+            ReadValue(ref reader, record, name, record.Payload, "payload." + name);
+        }
+    }
+
+    private static void ReadValue(ref Utf8JsonReader reader, RawRecord record, string name, List<RawField> into, string path)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                var text = SafeString(ref reader);
+                if (text is null)
+                {
+                    record.DecodeErrors.Add(new FieldError(path, "is not valid UTF-8"));
+                }
+                else
+                {
+                    into.Add(new RawField(name, RawValueKind.String, text, 0));
+                }
+                break;
+            case JsonTokenType.Number:
+                if (reader.TryGetDouble(out var number) && double.IsFinite(number))
+                {
+                    into.Add(new RawField(name, RawValueKind.Number, null, number));
+                }
+                else
+                {
+                    record.DecodeErrors.Add(new FieldError(path, "is a number out of range"));
+                }
+                break;
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+                into.Add(new RawField(name, RawValueKind.Boolean, null, reader.TokenType == JsonTokenType.True ? 1 : 0));
+                break;
+            case JsonTokenType.Null:
+                into.Add(new RawField(name, RawValueKind.Null, null, 0));
+                break;
+            default:
+                record.DecodeErrors.Add(new FieldError(path, "must be a string, number, boolean or null, not a nested value"));
+                reader.Skip();
+                break;
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class RawRecord
     /// <summary>Payload fields in arrival order.</summary>
     public List<RawField> Payload { get; } = [];
 
+    /// <summary>Top-level fields that are not envelope fields: a mapping profile may rename them; validation rejects what is left.</summary>
+    public List<RawField> Extra { get; } = [];
+
     /// <summary>Problems the decoder found (wrong JSON type, duplicate or unknown field); validation adds to them.</summary>
     public List<Validation.FieldError> DecodeErrors { get; } = [];
 
@@ -48,6 +51,7 @@ public sealed class RawRecord
         ReportId = EnterpriseId = Region = Sector = Kind = ObservedAt = null;
         HasPayload = false;
         Payload.Clear();
+        Extra.Clear();
         DecodeErrors.Clear();
     }
 }

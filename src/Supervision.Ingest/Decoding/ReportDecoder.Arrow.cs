@@ -37,17 +37,14 @@ public sealed partial class ReportDecoder
                     result.BodyError = $"column {c + 1} '{field.Name}' appears more than once";
                     return result;
                 }
-                if (!Column.TryCreate(field.Name, out columns[c]))
-                {
-                    result.BodyError = $"column {c + 1} '{field.Name}' is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt) or payload.<field>";
-                    return result;
-                }
+                columns[c] = Column.Create(field.Name);
                 if (!IsSupported(field.DataType, columns[c]))
                 {
                     result.BodyError = $"column '{field.Name}' has Arrow type {field.DataType.Name}, which is not accepted here";
                     return result;
                 }
             }
+            var hasPayload = columns.Any(c => c.PayloadName is not null);
             var raw = new RawRecord();
             var errors = new List<FieldError>();
             var index = 0;
@@ -58,7 +55,7 @@ public sealed partial class ReportDecoder
                     for (var row = 0; row < batch.Length; row++)
                     {
                         raw.Clear();
-                        raw.HasPayload = true;
+                        raw.HasPayload = hasPayload;
                         for (var c = 0; c < columns.Length; c++)
                         {
                             Apply(columns[c], batch.Column(c), row, raw);
@@ -82,7 +79,7 @@ public sealed partial class ReportDecoder
     {
         StringType or LargeStringType => true,
         TimestampType t => column.Header == 5 && !string.IsNullOrEmpty(t.Timezone),
-        _ when column.PayloadName is null => false,
+        _ when column.IsHeader => false,
         DoubleType or FloatType or HalfFloatType or Int8Type or Int16Type or Int32Type or Int64Type or UInt8Type or UInt16Type or UInt32Type or UInt64Type => true,
         BooleanType or Date32Type => true,
         _ => false,
@@ -94,7 +91,7 @@ public sealed partial class ReportDecoder
         {
             return;
         }
-        if (column.PayloadName is null)
+        if (column.IsHeader)
         {
             column.SetHeader(raw, array switch
             {
@@ -105,7 +102,7 @@ public sealed partial class ReportDecoder
             });
             return;
         }
-        var name = column.PayloadName;
+        var name = column.Name;
         var field = array switch
         {
             StringArray s => new RawField(name, RawValueKind.String, s.GetString(row), 0),
@@ -127,9 +124,9 @@ public sealed partial class ReportDecoder
         };
         if (double.IsNaN(field.Number) || double.IsInfinity(field.Number))
         {
-            raw.DecodeErrors.Add(new FieldError("payload." + name, "must be a finite number"));
+            raw.DecodeErrors.Add(new FieldError(column.PayloadName is null ? name : "payload." + name, "must be a finite number"));
             return;
         }
-        raw.Payload.Add(field);
+        column.Target(raw).Add(field);
     }
 }

@@ -36,11 +36,7 @@ public sealed partial class ReportDecoder
                 result.BodyError = $"header column {c + 1} '{name}' appears more than once";
                 return result;
             }
-            if (!Column.TryCreate(name, out columns[c]))
-            {
-                result.BodyError = $"header column {c + 1} '{name}' is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt) or payload.<field>";
-                return result;
-            }
+            columns[c] = Column.Create(name);
         }
 
         var raw = new RawRecord();
@@ -98,39 +94,43 @@ public sealed partial class ReportDecoder
     }
 
     /// <summary>Where a CSV or Arrow column goes in a <see cref="RawRecord"/>.</summary>
-    private readonly record struct Column(int Header, string? PayloadName)
+    private readonly record struct Column(int Header, string? PayloadName, string? ExtraName)
     {
         public static readonly string[] HeaderNames = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
 
-        public static bool TryCreate(string name, out Column column)
+        /// <summary>An envelope field, a <c>payload.&lt;name&gt;</c> field, or an extra column a profile may map.</summary>
+        public static Column Create(string name)
         {
             var header = Array.IndexOf(HeaderNames, name);
             if (header >= 0)
             {
-                column = new Column(header, null);
-                return true;
+                return new Column(header, null, null);
             }
-            if (name.StartsWith("payload.", StringComparison.Ordinal) && name.Length > 8)
-            {
-                column = new Column(-1, name[8..]);
-                return true;
-            }
-            column = default;
-            return false;
+            return name.StartsWith("payload.", StringComparison.Ordinal) && name.Length > 8
+                ? new Column(-1, name[8..], null)
+                : new Column(-1, null, name);
         }
+
+        /// <summary>The list a non-header value goes to.</summary>
+        public List<RawField> Target(RawRecord raw) => ExtraName is null ? raw.Payload : raw.Extra;
+
+        /// <summary>The field name within <see cref="Target"/>.</summary>
+        public string Name => PayloadName ?? ExtraName!;
+
+        public bool IsHeader => Header >= 0;
 
         /// <summary>Puts a text cell in place; an empty cell is an absent field.</summary>
         public void Apply(RawRecord raw, string cell)
         {
-            if (PayloadName is null)
+            if (IsHeader)
             {
                 SetHeader(raw, cell.Length == 0 ? null : cell);
                 return;
             }
-            raw.HasPayload = true;
+            raw.HasPayload |= PayloadName is not null;
             if (cell.Length > 0)
             {
-                raw.Payload.Add(new RawField(PayloadName, RawValueKind.Text, cell, 0));
+                Target(raw).Add(new RawField(Name, RawValueKind.Text, cell, 0));
             }
         }
 

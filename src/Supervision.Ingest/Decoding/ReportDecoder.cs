@@ -40,9 +40,14 @@ public sealed partial class ReportDecoder
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
     private readonly ReportValidator _validator;
+    private readonly Mapping.MappingProfile? _profile;
 
-    /// <summary>A decoder that validates with <paramref name="validator"/>.</summary>
-    public ReportDecoder(ReportValidator validator) => _validator = validator;
+    /// <summary>A decoder that maps records with <paramref name="profile"/> (if any), then validates with <paramref name="validator"/>.</summary>
+    public ReportDecoder(ReportValidator validator, Mapping.MappingProfile? profile = null)
+    {
+        _validator = validator;
+        _profile = profile;
+    }
 
     /// <summary>Decodes <paramref name="body"/> as <paramref name="format"/>.</summary>
     public DecodeResult Decode(ReadOnlySpan<byte> body, BodyFormat format) => format switch
@@ -148,6 +153,7 @@ public sealed partial class ReportDecoder
 
     private void Validate(RawRecord raw, int index, List<FieldError> errors, DecodeResult result)
     {
+        _profile?.Apply(raw);
         if (_validator.TryValidate(raw, out var report, errors))
         {
             result.Accepted.Add(report);

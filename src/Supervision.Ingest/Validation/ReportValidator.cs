@@ -41,6 +41,10 @@ public sealed class ReportValidator
     {
         errors.Clear();
         errors.AddRange(raw.DecodeErrors);
+        foreach (var extra in raw.Extra)
+        {
+            errors.Add(new FieldError(extra.Name, "is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt, payload)"));
+        }
         report = default;
 
         var reportId = raw.ReportId;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Supervision.Ingest.Decoding;
 using Supervision.Server.Configuration;
+using Supervision.Ingest.Mapping;
 using Supervision.Ingest.Validation;
 using Supervision.Server.Ingestion;
 using Supervision.Ingest.Security;
@@ -16,10 +17,12 @@ public static class ReportEndpoints
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/reports", PostReportsAsync);
+        app.MapGet("/api/v1/profiles", (ProfileRegistry profiles) => Results.Ok(profiles.Names.Order(StringComparer.Ordinal)
+            .Select(name => new { name, description = profiles.Find(name)!.Description })));
         return app;
     }
 
-    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ApiKeyStore keys)
+    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ApiKeyStore keys, ProfileRegistry profiles)
     {
         ApiKeyEntry? key = null;
         if (options.Auth.Enabled)
@@ -77,6 +80,16 @@ public static class ReportEndpoints
             return TooLarge(http, limit);
         }
 
+        var profileName = http.Request.Query["profile"].ToString() is { Length: > 0 } asked ? asked : key?.Profile;
+        MappingProfile? profile = null;
+        if (profileName is not null && (profile = profiles.Find(profileName)) is null)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unknown mapping profile",
+                detail: $"profile '{profileName}' is not in service; available: {string.Join(", ", profiles.Names.Order(StringComparer.Ordinal))}");
+        }
+
         if (key is not null && ApiKeyStore.VerifySignature(key, http.Request.Headers["X-Signature"].ToString(), buffer.WrittenSpan) is { } signatureProblem)
         {
             return Unauthorized(http, signatureProblem);
@@ -108,7 +121,7 @@ public static class ReportEndpoints
             kept.Rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
             return kept;
         };
-        var (outcome, response, error) = await ingestor.IngestAsync(buffer.WrittenMemory, format, filter, http.RequestAborted);
+        var (outcome, response, error) = await ingestor.IngestAsync(buffer.WrittenMemory, format, profile, options.MaxRecordsPerBatch, filter, http.RequestAborted);
         if (outcome == IngestOutcome.Accepted && foreign > 0 && foreign == valid)
         {
             return Results.Problem(
@@ -121,6 +134,8 @@ public static class ReportEndpoints
         {
             case IngestOutcome.Unreadable:
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unreadable body", detail: error);
+            case IngestOutcome.TooMany:
+                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records", detail: error);
             case IngestOutcome.Overloaded:
                 http.Response.Headers.RetryAfter = "1";
                 return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Overloaded", detail: error + "; retry after 1 s");

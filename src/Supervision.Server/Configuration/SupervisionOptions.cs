@@ -14,6 +14,12 @@ public sealed class SupervisionOptions
     /// <summary>Where trained models are; empty means <c>models/</c> beside the server binary.</summary>
     public string ModelsDirectory { get; set; } = "";
 
+    /// <summary>Where regional mapping profiles are; empty means <c>profiles/</c> beside the server binary.</summary>
+    public string ProfilesDirectory { get; set; } = "";
+
+    /// <summary>Most records one request may carry.</summary>
+    public int MaxRecordsPerBatch { get; set; } = 100_000;
+
     /// <summary>Name of the risk model to load.</summary>
     public string Model { get; set; } = "risk";
 
@@ -34,6 +40,10 @@ public sealed class SupervisionOptions
     public AuthOptions Auth { get; set; } = new();
 
     public RuleOptions Rules { get; set; } = new();
+
+    /// <summary>The profiles directory with the default applied.</summary>
+    public string ResolvedProfilesDirectory =>
+        string.IsNullOrWhiteSpace(ProfilesDirectory) ? Path.Combine(AppContext.BaseDirectory, "profiles") : ProfilesDirectory;
 
     /// <summary>The keys file with the default applied.</summary>
     public string ResolvedKeysFile => string.IsNullOrWhiteSpace(Auth.KeysFile) ? Path.Combine(DataDirectory, "keys.json") : Auth.KeysFile;
@@ -56,6 +66,10 @@ public sealed class SupervisionOptions
         if (MaxBodyBytes < 1024)
         {
             yield return $"Supervision:MaxBodyBytes must be at least 1024, got {MaxBodyBytes}";
+        }
+        if (MaxRecordsPerBatch < 1)
+        {
+            yield return $"Supervision:MaxRecordsPerBatch must be at least 1, got {MaxRecordsPerBatch}";
         }
         if (MaxFutureSkew < TimeSpan.Zero)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Supervision.Ingest.Idempotency;
+using Supervision.Ingest.Mapping;
 using Supervision.Ingest.Validation;
 using Supervision.Ingest.Wal;
 using Supervision.Scoring.Models;
@@ -76,6 +77,13 @@ public static class SupervisionServerExtensions
             }
         }
         builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<ProfileRegistry>>();
+            var registry = new ProfileRegistry(options.ResolvedProfilesDirectory, message => logger.LogError("{Message}", message));
+            logger.LogInformation("Mapping profiles in service: {Profiles}", string.Join(", ", registry.Names));
+            return registry;
+        });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1L);
         return builder;
     }

@@ -1,6 +1,7 @@
 using Supervision.Domain.Reports;
 using Supervision.Ingest.Decoding;
 using Supervision.Ingest.Idempotency;
+using Supervision.Ingest.Mapping;
 using Supervision.Ingest.Validation;
 using Supervision.Ingest.Wal;
 using Supervision.Server.Pipeline;
@@ -17,6 +18,7 @@ public enum IngestOutcome
     Unreadable,
     Overloaded,
     Unavailable,
+    TooMany,
 }
 
 /// <summary>
@@ -27,12 +29,17 @@ public enum IngestOutcome
 public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, ReportIdIndex index, WriteAheadLog wal, TimeProvider clock)
 {
     /// <summary>Decodes <paramref name="body"/> and makes what is valid and new durable.</summary>
-    public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(ReadOnlyMemory<byte> body, BodyFormat format, Func<DecodeResult, DecodeResult>? filter, CancellationToken cancellation)
+    public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(
+        ReadOnlyMemory<byte> body, BodyFormat format, MappingProfile? profile, int maxRecords, Func<DecodeResult, DecodeResult>? filter, CancellationToken cancellation)
     {
-        var result = new ReportDecoder(validator).Decode(body.Span, format);
+        var result = new ReportDecoder(validator, profile).Decode(body.Span, format);
         if (result.BodyError is not null)
         {
             return (IngestOutcome.Unreadable, null, result.BodyError);
+        }
+        if (result.Total > maxRecords)
+        {
+            return (IngestOutcome.TooMany, null, $"the body holds {result.Total} records, more than {maxRecords} (Supervision:MaxRecordsPerBatch); split the batch");
         }
         if (filter is not null)
         {

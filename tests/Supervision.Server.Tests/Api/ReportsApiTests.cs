@@ -138,6 +138,29 @@ public class ReportsApiTests
     }
 
     [Test]
+    public async Task PostReports_WithProfile_MapsRegionalRecords()
+    {
+        var time = DateTimeOffset.UtcNow.AddHours(8).AddMinutes(-30).ToString("yyyy/MM/dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var body = $$$"""[{"recordNo":"PI-1","creditCode":"{{{Enterprise}}}","areaCode":"350102","type":"COLD_TEMP","time":"{{{time}}}","device":"C-1","mode":"冷冻","tempF":-4}]""";
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _client.PostAsync("/api/v1/reports?profile=port-import-coldchain", content);
+        var ack = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(ack.GetProperty("accepted").GetInt32(), Is.EqualTo(1), ack.ToString());
+        var profiles = await _client.GetFromJsonAsync<JsonElement>("/api/v1/profiles");
+        Assert.That(profiles.EnumerateArray().Select(p => p.GetProperty("name").GetString()), Is.EqualTo(new[] { "county-agri-residue", "port-import-coldchain" }));
+    }
+
+    [Test]
+    public async Task PostReports_UnknownProfile_Is400ListingProfiles()
+    {
+        using var response = await _client.PostAsync("/api/v1/reports?profile=atlantis", new StringContent("[]", Encoding.UTF8, "application/json"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("profile 'atlantis' is not in service; available: county-agri-residue, port-import-coldchain"));
+    }
+
+    [Test]
     public async Task PostReports_UnparseableBody_Is400ProblemDetails()
     {
         using var response = await PostAsync("[{\"reportId\": ", "application/json");
