@@ -22,11 +22,18 @@ public sealed partial class ReportDecoder
             result.BodyError = "body is empty; send an Arrow IPC stream";
             return result;
         }
+        if (ArrowIpcPrecheck.Check(body) is { } framing)
+        {
+            result.BodyError = "body is not an acceptable Arrow IPC stream: " + framing;
+            return result;
+        }
+        var batches = -1;
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
         try
         {
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
-            using var reader = new ArrowStreamReader(stream);
+            using var reader = new ArrowStreamReader(stream, leaveOpen: true);
             var schema = reader.Schema;
+            batches = 0;
             var columns = new Column[schema.FieldsList.Count];
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var c = 0; c < columns.Length; c++)
@@ -50,8 +57,16 @@ public sealed partial class ReportDecoder
             var index = 0;
             while (reader.ReadNextRecordBatch() is { } batch)
             {
+                batches++;
                 using (batch)
                 {
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        if (CheckBuffers(batch.Column(c), batch.Length) is { } problem)
+                        {
+                            return Unreadable($"column '{schema.FieldsList[c].Name}' of record batch {batches} is malformed: {problem}");
+                        }
+                    }
                     for (var row = 0; row < batch.Length; row++)
                     {
                         raw.Clear();
@@ -67,12 +82,68 @@ public sealed partial class ReportDecoder
             }
             result.Total = index;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            // Hostile bytes reach the Arrow reader; whatever it throws means the stream is not usable.
-            return Unreadable($"body is not a readable Arrow IPC stream: {e.Message}");
+            // Hostile bytes reach the Arrow reader; whatever it throws (even OutOfMemoryException, when metadata claims
+            // absurd sizes and the allocation is refused) means the stream is not usable.
+            var where = batches < 0 ? "reading the schema" : $"reading record batch {batches + 1}";
+            return Unreadable($"body is not a readable Arrow IPC stream ({where}, near byte {stream.Position}): {e.Message}");
         }
         return result;
+    }
+
+    /// <summary>
+    /// Checks that an array's buffers hold what its length and offsets promise. The Arrow library reads them without
+    /// bounds checks, so a hostile body could otherwise make it read outside its buffers.
+    /// </summary>
+    private static string? CheckBuffers(IArrowArray array, int rows)
+    {
+        var data = array.Data;
+        if (data.Length < rows || data.Offset < 0 || data.Length < 0)
+        {
+            return $"it has {data.Length} values for {rows} rows";
+        }
+        long end = (long)data.Offset + data.Length;
+        var buffers = data.Buffers;
+        if (buffers.Length < 2)
+        {
+            return "buffers are missing";
+        }
+        if (data.NullCount != 0 && buffers[0].Length > 0 && buffers[0].Length < (end + 7) / 8)
+        {
+            return "the validity bitmap is too short";
+        }
+        switch (data.DataType)
+        {
+            case StringType or LargeStringType:
+            {
+                var wide = data.DataType is LargeStringType;
+                var width = wide ? 8 : 4;
+                if (buffers.Length < 3 || buffers[1].Length < (end + 1) * width)
+                {
+                    return "the offsets buffer is too short";
+                }
+                var offsets = buffers[1].Span;
+                var values = buffers[2].Length;
+                long previous = -1;
+                for (var i = data.Offset; i <= end; i++)
+                {
+                    long at = wide ? BitConverter.ToInt64(offsets.Slice(i * 8, 8)) : BitConverter.ToInt32(offsets.Slice(i * 4, 4));
+                    if (at < 0 || at > values || at < previous)
+                    {
+                        return $"offset {i} points outside the values";
+                    }
+                    previous = at;
+                }
+                return null;
+            }
+            case BooleanType:
+                return buffers[1].Length < (end + 7) / 8 ? "the values buffer is too short" : null;
+            case FixedWidthType fixedWidth:
+                return buffers[1].Length < end * ((fixedWidth.BitWidth + 7) / 8) ? "the values buffer is too short" : null;
+            default:
+                return null;
+        }
     }
 
     private static bool IsSupported(IArrowType type, Column column) => type switch

@@ -21,9 +21,17 @@ public sealed partial class ReportDecoder
         }
         var parser = new CsvParser(body);
         var header = new List<string>();
-        if (!parser.NextRow(header, out var headerError))
+        try
         {
-            result.BodyError = headerError ?? "body is empty; send a header row and one row per report";
+            if (!parser.NextRow(header, out var headerError) || headerError is not null)
+            {
+                result.BodyError = headerError is null ? "body is empty; send a header row and one row per report" : "header row (line 1): " + headerError;
+                return result;
+            }
+        }
+        catch (DecoderFallbackException)
+        {
+            result.BodyError = "header row (line 1) is not valid UTF-8";
             return result;
         }
         var columns = new Column[header.Count];

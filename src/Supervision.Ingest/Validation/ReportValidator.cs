@@ -43,7 +43,8 @@ public sealed class ReportValidator
         errors.AddRange(raw.DecodeErrors);
         foreach (var extra in raw.Extra)
         {
-            errors.Add(new FieldError(extra.Name, "is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt, payload)"));
+            // An empty name still has to point somewhere: show it as "".
+            errors.Add(new FieldError(extra.Name.Length == 0 ? "\"\"" : extra.Name, "is not an envelope field (reportId, enterpriseId, region, sector, kind, observedAt, payload)"));
         }
         report = default;
 

@@ -75,6 +75,24 @@ public class FormatEquivalenceTests
         Assert.That(result.Rejected.Select(Describe), Is.EqualTo(reference.Rejected.Select(Describe)));
     }
 
+    [Test]
+    public void DecodeArrow_MetadataClaimsMoreThanTheBody_IsRefusedBeforeReading()
+    {
+        var bytes = Batch().ToArrow();
+        // The first message's metadata length (after the 0xFFFFFFFF continuation marker) now claims 1 GiB.
+        BitConverter.TryWriteBytes(bytes.AsSpan(4), 1 << 30);
+        var result = Decoder().Decode(bytes, BodyFormat.Arrow);
+        Assert.That(result.BodyError, Is.EqualTo("body is not an acceptable Arrow IPC stream: message 1 at byte 8 claims 1073741824 bytes of metadata, more than the body holds"));
+    }
+
+    [Test]
+    public void DecodeArrow_TruncatedStream_SaysWhere()
+    {
+        var bytes = Batch().ToArrow();
+        var result = Decoder().Decode(bytes.AsSpan(0, bytes.Length / 2), BodyFormat.Arrow);
+        Assert.That(result.BodyError, Does.StartWith("body is not an acceptable Arrow IPC stream: message 2 at byte "));
+    }
+
     private static string Describe(RecordError error) =>
         $"{error.Index} {error.ReportId}: " + string.Join("; ", error.Errors.Select(e => $"{e.Field} {e.Message}"));
 }
