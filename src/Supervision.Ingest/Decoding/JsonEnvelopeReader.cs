@@ -8,12 +8,12 @@ namespace Supervision.Ingest.Decoding;
 /// Wrong JSON types, duplicate and unknown fields become field errors; malformed JSON throws
 /// <see cref="JsonException"/>, which the caller turns into a record or body error.
 /// </summary>
-public static class JsonEnvelopeReader
+internal static class JsonEnvelopeReader
 {
     private const int ReportIdBit = 1, EnterpriseBit = 2, RegionBit = 4, SectorBit = 8, KindBit = 16, ObservedBit = 32, PayloadBit = 64;
 
     /// <summary>Reads the object that starts at the reader's current <see cref="JsonTokenType.StartObject"/>.</summary>
-    public static void Read(ref Utf8JsonReader reader, RawRecord record)
+    public static void Read(ref Utf8JsonReader reader, RawRecord record, Utf8Interner interner)
     {
         record.Clear();
         var seen = 0;
@@ -21,42 +21,42 @@ public static class JsonEnvelopeReader
         {
             if (reader.ValueTextEquals("reportId"u8))
             {
-                if (ReadHeaderString(ref reader, record, "reportId", ReportIdBit, ref seen, out var reportId))
+                if (ReadHeaderString(ref reader, record, interner, false, "reportId", ReportIdBit, ref seen, out var reportId))
                 {
                     record.ReportId = reportId;
                 }
             }
             else if (reader.ValueTextEquals("enterpriseId"u8))
             {
-                if (ReadHeaderString(ref reader, record, "enterpriseId", EnterpriseBit, ref seen, out var enterpriseId))
+                if (ReadHeaderString(ref reader, record, interner, true, "enterpriseId", EnterpriseBit, ref seen, out var enterpriseId))
                 {
                     record.EnterpriseId = enterpriseId;
                 }
             }
             else if (reader.ValueTextEquals("region"u8))
             {
-                if (ReadHeaderString(ref reader, record, "region", RegionBit, ref seen, out var region))
+                if (ReadHeaderString(ref reader, record, interner, true, "region", RegionBit, ref seen, out var region))
                 {
                     record.Region = region;
                 }
             }
             else if (reader.ValueTextEquals("sector"u8))
             {
-                if (ReadHeaderString(ref reader, record, "sector", SectorBit, ref seen, out var sector))
+                if (ReadHeaderString(ref reader, record, interner, true, "sector", SectorBit, ref seen, out var sector))
                 {
                     record.Sector = sector;
                 }
             }
             else if (reader.ValueTextEquals("kind"u8))
             {
-                if (ReadHeaderString(ref reader, record, "kind", KindBit, ref seen, out var kind))
+                if (ReadHeaderString(ref reader, record, interner, true, "kind", KindBit, ref seen, out var kind))
                 {
                     record.Kind = kind;
                 }
             }
             else if (reader.ValueTextEquals("observedAt"u8))
             {
-                if (ReadHeaderString(ref reader, record, "observedAt", ObservedBit, ref seen, out var observedAt))
+                if (ReadHeaderString(ref reader, record, interner, false, "observedAt", ObservedBit, ref seen, out var observedAt))
                 {
                     record.ObservedAt = observedAt;
                 }
@@ -76,24 +76,24 @@ public static class JsonEnvelopeReader
                 else
                 {
                     record.HasPayload = true;
-                    ReadPayload(ref reader, record);
+                    ReadPayload(ref reader, record, interner);
                 }
             }
             else
             {
                 // Kept aside: a mapping profile may rename it; otherwise validation reports it as unknown.
-                var name = SafeString(ref reader) ?? "?";
+                var name = SafeString(ref reader, interner) ?? "?";
                 reader.Read();
-                ReadValue(ref reader, record, name, record.Extra, name);
+                ReadValue(ref reader, record, interner, name, record.Extra, name);
             }
         }
     }
 
-    private static void ReadPayload(ref Utf8JsonReader reader, RawRecord record)
+    private static void ReadPayload(ref Utf8JsonReader reader, RawRecord record, Utf8Interner interner)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = SafeString(ref reader);
+            var name = SafeString(ref reader, interner);
             reader.Read();
             if (name is null)
             {
@@ -107,22 +107,34 @@ public static class JsonEnvelopeReader
                 reader.Skip();
                 continue;
             }
-            if (record.Payload.Exists(f => f.Name == name))
+            if (Contains(record.Payload, name))
             {
                 record.DecodeErrors.Add(new FieldError("payload." + name, "appears more than once"));
                 reader.Skip();
                 continue;
             }
-            ReadValue(ref reader, record, name, record.Payload, "payload." + name);
+            ReadValue(ref reader, record, interner, name, record.Payload, "payload." + name);
         }
     }
 
-    private static void ReadValue(ref Utf8JsonReader reader, RawRecord record, string name, List<RawField> into, string path)
+    private static bool Contains(List<RawField> fields, string name)
+    {
+        foreach (var field in fields)
+        {
+            if (field.Name == name)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void ReadValue(ref Utf8JsonReader reader, RawRecord record, Utf8Interner interner, string name, List<RawField> into, string path)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                var text = SafeString(ref reader);
+                var text = SafeString(ref reader, interner);
                 if (text is null)
                 {
                     record.DecodeErrors.Add(new FieldError(path, "is not valid UTF-8"));
@@ -157,7 +169,7 @@ public static class JsonEnvelopeReader
     }
 
     // False for a repeated field, so the first value stands; true (value possibly null after an error) otherwise.
-    private static bool ReadHeaderString(ref Utf8JsonReader reader, RawRecord record, string field, int bit, ref int seen, out string? value)
+    private static bool ReadHeaderString(ref Utf8JsonReader reader, RawRecord record, Utf8Interner interner, bool intern, string field, int bit, ref int seen, out string? value)
     {
         reader.Read();
         value = null;
@@ -172,7 +184,7 @@ public static class JsonEnvelopeReader
             reader.Skip();
             return true;
         }
-        value = SafeString(ref reader);
+        value = intern ? SafeString(ref reader, interner) : SafeString(ref reader);
         if (value is null)
         {
             record.DecodeErrors.Add(new FieldError(field, "is not valid UTF-8"));
@@ -190,6 +202,10 @@ public static class JsonEnvelopeReader
         seen |= bit;
         return true;
     }
+
+    // Values that repeat across records come from the interner; escaped or split values take the general path.
+    private static string? SafeString(ref Utf8JsonReader reader, Utf8Interner interner) =>
+        reader.ValueIsEscaped || reader.HasValueSequence ? SafeString(ref reader) : interner.Get(reader.ValueSpan);
 
     private static string? SafeString(ref Utf8JsonReader reader)
     {

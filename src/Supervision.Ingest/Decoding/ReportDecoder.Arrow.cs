@@ -14,24 +14,24 @@ public sealed partial class ReportDecoder
     /// utf8 or a timestamp with a time zone. A null is an absent field. A schema we cannot map, or a stream that is
     /// not Arrow, makes the body unreadable.
     /// </summary>
-    public DecodeResult DecodeArrow(ReadOnlySpan<byte> body)
+    public DecodeResult DecodeArrow(ReadOnlyMemory<byte> body)
     {
+        _now = _validator.Now;
         var result = new DecodeResult();
         if (body.IsEmpty)
         {
             result.BodyError = "body is empty; send an Arrow IPC stream";
             return result;
         }
-        if (ArrowIpcPrecheck.Check(body) is { } framing)
+        if (ArrowIpcPrecheck.Check(body.Span) is { } framing)
         {
             result.BodyError = "body is not an acceptable Arrow IPC stream: " + framing;
             return result;
         }
         var batches = -1;
-        using var stream = new MemoryStream(body.ToArray(), writable: false);
         try
         {
-            using var reader = new ArrowStreamReader(stream, leaveOpen: true);
+            using var reader = new ArrowStreamReader(body);
             var schema = reader.Schema;
             batches = 0;
             var columns = new Column[schema.FieldsList.Count];
@@ -52,6 +52,7 @@ public sealed partial class ReportDecoder
                 }
             }
             var hasPayload = columns.Any(c => c.PayloadName is not null);
+            var fast = _profile is null ? ArrowFastPath.TryCreate(schema, _validator, _interner, _now, _validator.MaxFutureSkew) : null;
             var raw = new RawRecord();
             var errors = new List<FieldError>();
             var index = 0;
@@ -67,13 +68,21 @@ public sealed partial class ReportDecoder
                             return Unreadable($"column '{schema.FieldsList[c].Name}' of record batch {batches} is malformed: {problem}");
                         }
                     }
+                    fast?.Begin(batch);
+                    result.Accepted.EnsureCapacity(result.Accepted.Count + batch.Length);
                     for (var row = 0; row < batch.Length; row++)
                     {
+                        if (fast is not null && fast.TryRow(row, out var report))
+                        {
+                            result.Accepted.Add(report);
+                            result.AcceptedIndexes.Add(index++);
+                            continue;
+                        }
                         raw.Clear();
                         raw.HasPayload = hasPayload;
                         for (var c = 0; c < columns.Length; c++)
                         {
-                            Apply(columns[c], batch.Column(c), row, raw);
+                            Apply(columns[c], batch.Column(c), row, raw, _interner);
                         }
                         Validate(raw, index, errors, result);
                         index++;
@@ -87,9 +96,19 @@ public sealed partial class ReportDecoder
             // Hostile bytes reach the Arrow reader; whatever it throws (even OutOfMemoryException, when metadata claims
             // absurd sizes and the allocation is refused) means the stream is not usable.
             var where = batches < 0 ? "reading the schema" : $"reading record batch {batches + 1}";
-            return Unreadable($"body is not a readable Arrow IPC stream ({where}, near byte {stream.Position}): {e.Message}");
+            return Unreadable($"body is not a readable Arrow IPC stream ({where}): {e.Message}");
         }
         return result;
+    }
+
+    private static string? Intern(Utf8Interner interner, ReadOnlySpan<byte> utf8, string field, RawRecord raw)
+    {
+        var text = interner.Get(utf8);
+        if (text is null)
+        {
+            raw.DecodeErrors.Add(new FieldError(field, "is not valid UTF-8"));
+        }
+        return text;
     }
 
     /// <summary>
@@ -156,7 +175,7 @@ public sealed partial class ReportDecoder
         _ => false,
     };
 
-    private static void Apply(Column column, IArrowArray array, int row, RawRecord raw)
+    private static void Apply(Column column, IArrowArray array, int row, RawRecord raw, Utf8Interner interner)
     {
         if (array.IsNull(row))
         {
@@ -166,6 +185,8 @@ public sealed partial class ReportDecoder
         {
             column.SetHeader(raw, array switch
             {
+                // reportId and observedAt are unique per row; the other header values repeat.
+                StringArray s when column.Header is not (0 or 5) => Intern(interner, s.GetBytes(row), column.Path, raw),
                 StringArray s => s.GetString(row),
                 LargeStringArray s => s.GetString(row),
                 TimestampArray t => t.GetTimestamp(row)?.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture),
@@ -176,7 +197,7 @@ public sealed partial class ReportDecoder
         var name = column.Name;
         var field = array switch
         {
-            StringArray s => new RawField(name, RawValueKind.String, s.GetString(row), 0),
+            StringArray s => new RawField(name, RawValueKind.String, Intern(interner, s.GetBytes(row), column.Path, raw), 0),
             LargeStringArray s => new RawField(name, RawValueKind.String, s.GetString(row), 0),
             BooleanArray b => new RawField(name, RawValueKind.Boolean, null, b.GetValue(row) == true ? 1 : 0),
             Date32Array d => new RawField(name, RawValueKind.String, d.GetDateOnly(row)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 0),

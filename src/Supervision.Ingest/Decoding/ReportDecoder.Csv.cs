@@ -14,6 +14,7 @@ public sealed partial class ReportDecoder
     /// </summary>
     public DecodeResult DecodeCsv(ReadOnlySpan<byte> body)
     {
+        _now = _validator.Now;
         var result = new DecodeResult();
         if (body.StartsWith("\xEF\xBB\xBF"u8))
         {
@@ -102,7 +103,7 @@ public sealed partial class ReportDecoder
     }
 
     /// <summary>Where a CSV or Arrow column goes in a <see cref="RawRecord"/>.</summary>
-    private readonly record struct Column(int Header, string? PayloadName, string? ExtraName)
+    internal readonly record struct Column(int Header, string? PayloadName, string? ExtraName)
     {
         public static readonly string[] HeaderNames = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
 
@@ -123,7 +124,10 @@ public sealed partial class ReportDecoder
         public List<RawField> Target(RawRecord raw) => ExtraName is null ? raw.Payload : raw.Extra;
 
         /// <summary>The field name within <see cref="Target"/>.</summary>
-        public string Name => PayloadName ?? ExtraName!;
+        public string Name => PayloadName ?? ExtraName ?? HeaderNames[Header];
+
+        /// <summary>The field as errors name it: <c>kind</c>, <c>payload.deviceId</c>, or the extra column's name.</summary>
+        public string Path => PayloadName is not null ? "payload." + PayloadName : Name;
 
         public bool IsHeader => Header >= 0;
 

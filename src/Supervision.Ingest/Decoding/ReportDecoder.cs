@@ -41,6 +41,8 @@ public sealed partial class ReportDecoder
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
     private readonly ReportValidator _validator;
     private readonly Mapping.MappingProfile? _profile;
+    private readonly Utf8Interner _interner = new();
+    private DateTimeOffset _now;
 
     /// <summary>A decoder that maps records with <paramref name="profile"/> (if any), then validates with <paramref name="validator"/>.</summary>
     public ReportDecoder(ReportValidator validator, Mapping.MappingProfile? profile = null)
@@ -55,13 +57,18 @@ public sealed partial class ReportDecoder
         BodyFormat.JsonArray => DecodeJsonArray(body),
         BodyFormat.Ndjson => DecodeNdjson(body),
         BodyFormat.Csv => DecodeCsv(body),
-        BodyFormat.Arrow => DecodeArrow(body),
+        BodyFormat.Arrow => DecodeArrow(body.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
+
+    /// <summary>Decodes <paramref name="body"/> as <paramref name="format"/>; Arrow is read in place, without a copy.</summary>
+    public DecodeResult Decode(ReadOnlyMemory<byte> body, BodyFormat format) =>
+        format == BodyFormat.Arrow ? DecodeArrow(body) : Decode(body.Span, format);
 
     /// <summary>A JSON array of envelopes. Malformed JSON anywhere makes the body unreadable (a 400).</summary>
     public DecodeResult DecodeJsonArray(ReadOnlySpan<byte> body)
     {
+        _now = _validator.Now;
         var result = new DecodeResult();
         var raw = new RawRecord();
         var errors = new List<FieldError>();
@@ -83,7 +90,7 @@ public sealed partial class ReportDecoder
             {
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    JsonEnvelopeReader.Read(ref reader, raw);
+                    JsonEnvelopeReader.Read(ref reader, raw, _interner);
                     Validate(raw, index, errors, result);
                 }
                 else
@@ -109,7 +116,11 @@ public sealed partial class ReportDecoder
     /// <summary>One envelope per line; a malformed line rejects that record only.</summary>
     public DecodeResult DecodeNdjson(ReadOnlySpan<byte> body)
     {
+        _now = _validator.Now;
         var result = new DecodeResult();
+        var expected = body.Count((byte)'\n') + 1;
+        result.Accepted.EnsureCapacity(expected);
+        result.AcceptedIndexes.EnsureCapacity(expected);
         var raw = new RawRecord();
         var errors = new List<FieldError>();
         var index = 0;
@@ -133,7 +144,7 @@ public sealed partial class ReportDecoder
                 }
                 else
                 {
-                    JsonEnvelopeReader.Read(ref reader, raw);
+                    JsonEnvelopeReader.Read(ref reader, raw, _interner);
                     if (reader.Read())
                     {
                         throw new JsonException("unexpected data after the object");
@@ -154,7 +165,7 @@ public sealed partial class ReportDecoder
     private void Validate(RawRecord raw, int index, List<FieldError> errors, DecodeResult result)
     {
         _profile?.Apply(raw);
-        if (_validator.TryValidate(raw, out var report, errors))
+        if (_validator.TryValidate(raw, out var report, errors, _now))
         {
             result.Accepted.Add(report);
             result.AcceptedIndexes.Add(index);

@@ -32,7 +32,7 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
     public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(
         ReadOnlyMemory<byte> body, BodyFormat format, MappingProfile? profile, int maxRecords, Func<DecodeResult, DecodeResult>? filter, CancellationToken cancellation)
     {
-        var result = new ReportDecoder(validator, profile).Decode(body.Span, format);
+        var result = new ReportDecoder(validator, profile).Decode(body, format);
         if (result.BodyError is not null)
         {
             return (IngestOutcome.Unreadable, null, result.BodyError);

@@ -26,6 +26,11 @@ public class FormatEquivalenceTests
         .Add("bad-licence", Uscc, "350102", "food", "food.batch", At, new() { ["licenceNo"] = "SC123", ["product"] = "p", ["batchNo"] = "b", ["productionDate"] = "2026-13-01", ["shelfLifeDays"] = 10.5, ["quantity"] = 1.0 })
         .Add("bad-approval", Uscc, "350102", "drug", "drug.batch", At, new() { ["approvalNo"] = "国药准字X20203456", ["batchNo"] = "L2", ["expiry"] = "2027-06-30", ["quantity"] = -5.0, ["movement"] = "sideways" })
         .Add("bad-missing", Uscc, "350102", "agri", "agri.residue", "2026-11-27T09:00:00", new() { ["commodity"] = "spinach", ["valueMgKg"] = 0.02 })
+        .Add("bad-temp", Uscc, "350102", "food", "food.coldchain", At, new() { ["deviceId"] = "F-1", ["storageClass"] = "frozen", ["temperatureC"] = 99.0 })
+        .Add("bad-sector", Uscc, "350102", "drug", "food.coldchain", At, new() { ["deviceId"] = "F-1", ["storageClass"] = "frozen", ["temperatureC"] = -20.0 })
+        .Add("bad-future", Uscc, "350102", "food", "food.coldchain", "2026-11-29T09:00:00+08:00", new() { ["deviceId"] = "F-1", ["storageClass"] = "frozen", ["temperatureC"] = -20.0 })
+        .Add("bad-extra", Uscc, "350102", "equipment", "equipment.telemetry", At, new() { ["equipmentId"] = "E-1", ["equipmentType"] = "elevator", ["metric"] = "door_fault", ["value"] = 1.0, ["deviceId"] = "F-1" })
+        .Add("bad-storage", Uscc, "350102", "food", "food.coldchain", At, new() { ["deviceId"] = "F-1", ["storageClass"] = "warm", ["temperatureC"] = -20.0 })
         .Add("bad-inspection", Uscc, "350102", "equipment", "equipment.inspection", At, new() { ["equipmentId"] = "E-1", ["equipmentType"] = "boiler", ["inspectedAt"] = "2026-05-01", ["result"] = "pass", ["nextDueDate"] = "2026-04-01" });
 
     private static ReportDecoder Decoder() =>
