@@ -39,7 +39,8 @@ public class CrashRecoveryTests
         using var stop = new CancellationTokenSource();
         var sender = Task.Run(async () =>
         {
-            var start = DateTimeOffset.UtcNow.AddHours(-5);
+            // One report a second per id from a day ago: far enough back that no batch reaches the future.
+            var start = DateTimeOffset.UtcNow.AddDays(-1);
             for (var batch = 0; !stop.IsCancellationRequested; batch++)
             {
                 var ids = Enumerable.Range(0, 50).Select(i => $"c-{batch}-{i}").ToList();
@@ -56,9 +57,12 @@ public class CrashRecoveryTests
                     using var response = await http.PostAsync("/api/v1/reports", content);
                     if (response.StatusCode == HttpStatusCode.Accepted)
                     {
+                        var ack = await response.Content.ReadFromJsonAsync<JsonElement>();
+                        var rejected = ack.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()).ToHashSet();
+                        Assert.That(rejected, Is.Empty, ack.ToString());
                         lock (acknowledged)
                         {
-                            acknowledged.AddRange(ids);
+                            acknowledged.AddRange(ids.Where((_, i) => !rejected.Contains(i)));
                         }
                     }
                 }
