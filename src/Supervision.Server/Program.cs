@@ -25,6 +25,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapReportEndpoints();
 app.MapQueryEndpoints();
+app.MapAdminEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
 await app.RunAsync();
 return 0;

@@ -14,7 +14,7 @@ public sealed class SupervisionOptions
     /// <summary>Where trained models are; empty means <c>models/</c> beside the server binary.</summary>
     public string ModelsDirectory { get; set; } = "";
 
-    /// <summary>Name of the risk model to load.</summary>
+    /// <summary>Unused since models are per sector (every <c>    /// <summary>Name of the risk model to load.</summary>lt;sector    /// <summary>Name of the risk model to load.</summary>gt;.zip</c> in the models directory loads); kept so old settings still bind.</summary>
     public string Model { get; set; } = "risk";
 
     /// <summary>Largest request body accepted by <c>POST /api/v1/reports</c>, in bytes.</summary>

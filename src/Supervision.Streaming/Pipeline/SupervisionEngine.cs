@@ -23,7 +23,7 @@ namespace Supervision.Streaming.Pipeline;
 public sealed class SupervisionEngine
 {
     private readonly RuleOptions _rules;
-    private IRiskScorer _scorer;
+    private readonly SectorModels _models;
     private readonly Dictionary<string, int> _enterpriseIndex = new(StringComparer.Ordinal);
     private readonly List<(EnterpriseId Id, RegionCode Region, Sector Sector)> _enterprises = [];
     private int[] _openAlerts = [];
@@ -31,20 +31,29 @@ public sealed class SupervisionEngine
     private readonly Dictionary<(int Enterprise, string Device), int> _deviceIndex = [];
     private DeviceState[] _devices = new DeviceState[64];
     private readonly float[] _features = new float[RiskFeatures.Count];
+    private readonly double[] _contributions = new double[RiskFeatures.Count];
 
-    /// <summary>An engine applying <paramref name="rules"/> and scoring with <paramref name="scorer"/>.</summary>
+    /// <summary>An engine applying <paramref name="rules"/> and scoring every sector with <paramref name="scorer"/>.</summary>
     public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
+        : this(rules, SectorModels.Uniform(scorer))
+    {
+    }
+
+    /// <summary>An engine applying <paramref name="rules"/> and scoring each sector with its model in <paramref name="models"/>.</summary>
+    public SupervisionEngine(RuleOptions rules, SectorModels models)
     {
         _rules = rules;
-        _scorer = scorer;
+        _models = models;
     }
 
-    /// <summary>The scorer in service; replace it to roll out a new model without losing state.</summary>
-    public IRiskScorer Scorer
-    {
-        get => _scorer;
-        set => _scorer = value ?? throw new ArgumentNullException(nameof(value));
-    }
+    /// <summary>The models in service per sector; reload them to roll out new models without losing state.</summary>
+    public SectorModels Models => _models;
+
+    /// <summary>Version tag alerts carry when no model serves their sector.</summary>
+    public const string NoModel = "none";
+
+    /// <summary>Most model contributions an alert's explanation lists.</summary>
+    public const int TopContributions = 3;
 
     /// <summary>Enterprises seen so far.</summary>
     public int EnterpriseCount => _enterprises.Count;
@@ -214,15 +223,15 @@ public sealed class SupervisionEngine
 
     private void Raise(ref DeviceState device, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes)
     {
-        FillFeatures(enterprise, report.ObservedAt, _features);
-        var score = Math.Round(_scorer.Score(_features), 4);
+        var (score, version) = ScoreWithReasons(enterprise, report.ObservedAt);
+        explanation = WithModelReasons(explanation);
         if (device.Alert is { } open)
         {
             device.Alert = open with
             {
                 Severity = (Severity)Math.Max((int)open.Severity, (int)severity),
                 RiskScore = score,
-                ModelVersion = _scorer.ModelVersion,
+                ModelVersion = version,
                 Summary = summary,
                 Explanation = explanation,
                 LastSeen = report.ObservedAt,
@@ -245,7 +254,7 @@ public sealed class SupervisionEngine
                 Status = AlertStatus.Open,
                 RiskScore = score,
                 RuleId = ruleId,
-                ModelVersion = _scorer.ModelVersion,
+                ModelVersion = version,
                 Explanation = explanation,
                 Summary = summary,
                 FirstSeen = firstSeen,
@@ -255,6 +264,74 @@ public sealed class SupervisionEngine
         }
         changes.Add(device.Alert);
     }
+
+    // Scores the enterprise with its sector's model, leaving the features in _features and the attributions in _contributions.
+    private (double Score, string Version) ScoreWithReasons(int enterprise, DateTimeOffset at)
+    {
+        FillFeatures(enterprise, at, _features);
+        if (_models.For(_enterprises[enterprise].Sector) is not { } scorer)
+        {
+            Array.Clear(_contributions);
+            return (0, NoModel);
+        }
+        return (Math.Round(scorer.Score(_features, _contributions), 4), scorer.ModelVersion);
+    }
+
+    // The rule's evidence followed by the model's top contributing features (largest share of the score first).
+    private ExplanationItem[] WithModelReasons(ExplanationItem[] evidence)
+    {
+        Span<int> top = stackalloc int[TopContributions];
+        var count = TopFeatures(top);
+        if (count == 0)
+        {
+            return evidence;
+        }
+        var items = new ExplanationItem[evidence.Length + count];
+        evidence.CopyTo(items, 0);
+        for (var i = 0; i < count; i++)
+        {
+            items[evidence.Length + i] = ModelReason(top[i]);
+        }
+        return items;
+    }
+
+    private ExplanationItem ModelReason(int feature) =>
+        new(RiskFeatures.Names[feature], Math.Round(_features[feature], 4), RuleLimit(feature), Math.Round(_contributions[feature], 4));
+
+    // Indices of the features with the largest positive contributions, most first; contributions under 0.0001 do not count.
+    private int TopFeatures(Span<int> top)
+    {
+        var count = 0;
+        for (var f = 0; f < RiskFeatures.Count; f++)
+        {
+            if (!(_contributions[f] >= 1e-4))
+            {
+                continue;
+            }
+            var at = count < top.Length ? count++ : top.Length;
+            while (at > 0 && _contributions[top[at - 1]] < _contributions[f])
+            {
+                if (at < top.Length)
+                {
+                    top[at] = top[at - 1];
+                }
+                at--;
+            }
+            if (at < top.Length)
+            {
+                top[at] = f;
+            }
+        }
+        return count;
+    }
+
+    // The regulatory limit a feature is judged against, where a rule applies to it.
+    private static double? RuleLimit(int feature) => feature switch
+    {
+        RiskFeatures.MaxExcessC24h => 0,
+        RiskFeatures.TrappedEvents24h => 0,
+        _ => null,
+    };
 
     private void FillFeatures(int enterprise, DateTimeOffset at, Span<float> features)
     {
