@@ -1,5 +1,9 @@
 using System.Collections;
+using System.Numerics;
 using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Trainers.FastTree;
@@ -38,6 +42,16 @@ public sealed class CompiledForest
     private readonly double[] _nodeMean;
     private readonly double _bias;
     private readonly double _baseMargin;
+
+    // The vector layout (null when the model does not fit it): trees in groups of 16, one tree per lane; slot k
+    // of a group holds the k-th internal node of each of its trees. Walking is replaced by elimination
+    // (QuickScorer): a node whose test sends the row right rules out the leaves of its left subtree, so ANDing
+    // every node's mask leaves the exit leaf as the lowest set bit, with leaves numbered left to right.
+    private readonly int[]? _slotFeature;
+    private readonly float[]? _slotThreshold;
+    private readonly int[]? _slotRightMask;
+    private readonly int[]? _groupSlots;
+    private readonly double[]? _inOrderLeafValue;
 
     private CompiledForest(int featureCount, List<RegressionTreeBase> trees, IReadOnlyList<double> weights, double bias, double slope, double offset)
     {
@@ -112,6 +126,54 @@ public sealed class CompiledForest
             nodeBase += tree.NumberOfNodes;
             leafBase += tree.NumberOfLeaves;
         }
+        if (Avx512F.IsSupported && featureCount <= Lanes && categorical == 0 && trees.TrueForAll(t => t.NumberOfLeaves <= Lanes))
+        {
+            var groups = (trees.Count + Lanes - 1) / Lanes;
+            _groupSlots = new int[groups];
+            _slotFeature = new int[groups * (Lanes - 1) * Lanes];
+            _slotThreshold = new float[_slotFeature.Length];
+            _slotRightMask = new int[_slotFeature.Length];
+            Array.Fill(_slotRightMask, -1);
+            _inOrderLeafValue = new double[groups * Lanes * Lanes];
+            for (var t = 0; t < trees.Count; t++)
+            {
+                LayOut(t, trees[t].NumberOfNodes);
+            }
+            VectorPath = true;
+        }
+    }
+
+    private const int Lanes = 16;
+
+    /// <summary>True when scoring runs on the AVX-512 elimination layout; false on the scalar tree walk.</summary>
+    public bool VectorPath { get; }
+
+    // Fills tree t's lane of its group: slot k = its k-th internal node, leaves renumbered left to right.
+    private void LayOut(int t, int internalNodes)
+    {
+        int group = t / Lanes, lane = t % Lanes;
+        _groupSlots![group] = Math.Max(_groupSlots[group], internalNodes);
+        var leafOrder = 0;
+        var root = _roots[t];
+        var firstNode = root >= 0 ? root : 0;
+        Visit(root);
+
+        // Returns the in-order leaf mask of the subtree at node.
+        int Visit(int node)
+        {
+            if (node < 0)
+            {
+                _inOrderLeafValue![(((group * Lanes) + lane) * Lanes) + leafOrder] = _leafValue[~node];
+                return 1 << leafOrder++;
+            }
+            var left = Visit(_left[node]);
+            var right = Visit(_right[node]);
+            var slot = ((((group * (Lanes - 1)) + (node - firstNode)) * Lanes)) + lane;
+            _slotFeature![slot] = _feature[node];
+            _slotThreshold![slot] = _threshold[node];
+            _slotRightMask![slot] = ~left;
+            return left | right;
+        }
     }
 
     /// <summary>Length of the feature vector the model reads.</summary>
@@ -178,6 +240,10 @@ public sealed class CompiledForest
     public float Margin(ReadOnlySpan<float> row)
     {
         CheckRow(row);
+        if (VectorPath)
+        {
+            return VectorMargin(row);
+        }
         var sum = _bias;
         for (var t = 0; t < _roots.Length; t++)
         {
@@ -200,6 +266,14 @@ public sealed class CompiledForest
         if (rows.Length != count * FeatureCount)
         {
             throw new ArgumentException($"expected {count} rows of {FeatureCount} features ({count * FeatureCount} values), got {rows.Length}", nameof(rows));
+        }
+        if (VectorPath)
+        {
+            for (var r = 0; r < count; r++)
+            {
+                probabilities[r] = Calibrate(VectorMargin(rows.Slice(r * FeatureCount, FeatureCount)));
+            }
+            return;
         }
         Span<double> sums = stackalloc double[Chunk];
         for (var start = 0; start < count; start += Chunk)
@@ -251,6 +325,42 @@ public sealed class CompiledForest
     /// <summary>Platt calibration of a margin, computed exactly as ML.NET's <see cref="PlattCalibrator"/> does.</summary>
     public float Calibrate(float margin) =>
         float.IsNaN(margin) ? margin : (float)(1 / (1 + Math.Exp((Slope * margin) + Offset)));
+
+    private float VectorMargin(ReadOnlySpan<float> row)
+    {
+        Span<float> padded = stackalloc float[Lanes];
+        padded.Clear();
+        row.CopyTo(padded);
+        var x = Vector512.Create((ReadOnlySpan<float>)padded);
+        Span<int> exits = stackalloc int[Lanes];
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        ref var features = ref MemoryMarshal.GetArrayDataReference(_slotFeature!);
+        ref var thresholds = ref MemoryMarshal.GetArrayDataReference(_slotThreshold!);
+        ref var masks = ref MemoryMarshal.GetArrayDataReference(_slotRightMask!);
+        for (var group = 0; group < _groupSlots!.Length; group++)
+        {
+            var alive = Vector512<int>.AllBitsSet;
+            var offset = (nuint)(group * (Lanes - 1) * Lanes);
+            for (var k = 0; k < _groupSlots[group]; k++, offset += Lanes)
+            {
+                var values = Avx512F.PermuteVar16x32(x, Vector512.LoadUnsafe(ref features, offset));
+                var goesLeft = Vector512.LessThanOrEqual(values, Vector512.LoadUnsafe(ref thresholds, offset)).AsInt32();
+                alive &= goesLeft | Vector512.LoadUnsafe(ref masks, offset);
+            }
+            alive.CopyTo(exits);
+            // Four running sums break the chain of dependent additions; padding lanes add leaf value 0.
+            var leaves = group * Lanes * Lanes;
+            for (var lane = 0; lane < Lanes; lane += 4, leaves += 4 * Lanes)
+            {
+                s0 += _inOrderLeafValue![leaves + BitOperations.TrailingZeroCount(exits[lane])];
+                s1 += _inOrderLeafValue[leaves + Lanes + BitOperations.TrailingZeroCount(exits[lane + 1])];
+                s2 += _inOrderLeafValue[leaves + (2 * Lanes) + BitOperations.TrailingZeroCount(exits[lane + 2])];
+                s3 += _inOrderLeafValue[leaves + (3 * Lanes) + BitOperations.TrailingZeroCount(exits[lane + 3])];
+            }
+        }
+        var sum = _bias + ((s0 + s1) + (s2 + s3));
+        return (float)sum;
+    }
 
     private int Walk(int node, ReadOnlySpan<float> row)
     {
