@@ -14,7 +14,7 @@ namespace Supervision.Streaming.Pipeline;
 /// <summary>
 /// The per-report work of the pipeline: state update, rules, scoring and the alert decision, driven by event
 /// time only. Enterprises and devices are interned to dense integers; state lives in arrays. Single-threaded:
-/// the Rx pipeline calls <see cref="Process"/> for one batch at a time.
+/// the Rx pipeline calls <c>Process</c> for one batch at a time.
 /// </summary>
 /// <remarks>
 /// Late data policy: a reading older than the newest one already seen for its device is stored by the caller but
@@ -32,6 +32,10 @@ public sealed class SupervisionEngine
     private DeviceState[] _devices = new DeviceState[64];
     private readonly float[] _features = new float[RiskFeatures.Count];
     private readonly double[] _contributions = new double[RiskFeatures.Count];
+    private readonly AlertHistory _alertHistory;
+    private byte[] _grade = [];
+    private long[] _gradedHour = [];
+    private bool[] _regrade = [];
 
     /// <summary>An engine applying <paramref name="rules"/> and scoring every sector with <paramref name="scorer"/>.</summary>
     public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
@@ -44,6 +48,7 @@ public sealed class SupervisionEngine
     {
         _rules = rules;
         _models = models;
+        _alertHistory = new AlertHistory(rules.Grading.HistoryDays);
     }
 
     /// <summary>The models in service per sector; reload them to roll out new models without losing state.</summary>
@@ -59,7 +64,14 @@ public sealed class SupervisionEngine
     public int EnterpriseCount => _enterprises.Count;
 
     /// <summary>Applies one batch; every alert opened, updated or resolved by it is appended to <paramref name="changes"/>.</summary>
-    public void Process(ReportBatch batch, List<Alert> changes)
+    public void Process(ReportBatch batch, List<Alert> changes) => Process(batch, changes, null);
+
+    /// <summary>
+    /// Applies one batch: alert changes go to <paramref name="changes"/>, credit grade changes to
+    /// <paramref name="grades"/> (null: grades are not kept). An enterprise is graded at its first report, again
+    /// in each new hour of event time it reports in, and whenever one of its alerts opens.
+    /// </summary>
+    public void Process(ReportBatch batch, List<Alert> changes, List<GradeChange>? grades)
     {
         foreach (ref readonly var report in batch.Span)
         {
@@ -74,6 +86,10 @@ public sealed class SupervisionEngine
                     break;
                 default:
                     break;
+            }
+            if (grades is not null && (_regrade[enterprise] || _gradedHour[enterprise] != report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour))
+            {
+                Grade(enterprise, report.ObservedAt, grades);
             }
         }
     }
@@ -102,9 +118,14 @@ public sealed class SupervisionEngine
         _enterpriseIndex.Add(report.EnterpriseId.Value, index);
         _enterprises.Add((report.EnterpriseId, report.Region, report.Sector));
         _window.EnsureCapacity(index + 1);
+        _alertHistory.EnsureCapacity(index + 1);
         if (_openAlerts.Length <= index)
         {
-            Array.Resize(ref _openAlerts, Math.Max(16, _openAlerts.Length * 2));
+            var size = Math.Max(16, _openAlerts.Length * 2);
+            Array.Resize(ref _openAlerts, size);
+            Array.Resize(ref _grade, size);
+            Array.Resize(ref _gradedHour, size);
+            Array.Resize(ref _regrade, size);
         }
         return index;
     }
@@ -242,6 +263,8 @@ public sealed class SupervisionEngine
         {
             var key = string.Concat(ruleId, "|", report.EnterpriseId.Value, "|", subject);
             _openAlerts[enterprise]++;
+            _alertHistory.AddOpened(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerDay, severity == Severity.Critical);
+            _regrade[enterprise] = true;
             device.Alert = new Alert
             {
                 AlertId = AlertIdFor(key, firstSeen),
@@ -263,6 +286,24 @@ public sealed class SupervisionEngine
             };
         }
         changes.Add(device.Alert);
+    }
+
+    private void Grade(int enterprise, DateTimeOffset at, List<GradeChange> grades)
+    {
+        _gradedHour[enterprise] = at.UtcTicks / TimeSpan.TicksPerHour;
+        _regrade[enterprise] = false;
+        var (score, version) = ScoreWithReasons(enterprise, at);
+        _alertHistory.Sum(enterprise, at.UtcTicks / TimeSpan.TicksPerDay, out var alerts, out var critical);
+        var (grade, decisive) = _rules.Grading.Decide(score, alerts, critical);
+        var previous = _grade[enterprise];
+        if ((byte)grade == previous)
+        {
+            return;
+        }
+        _grade[enterprise] = (byte)grade;
+        var model = WithModelReasons([decisive]);
+        var (id, region, sector) = _enterprises[enterprise];
+        grades.Add(new GradeChange(id.Value, region.ToString(), sector, previous == 0 ? null : (CreditGrade)previous, grade, score, model, version, at));
     }
 
     // Scores the enterprise with its sector's model, leaving the features in _features and the attributions in _contributions.

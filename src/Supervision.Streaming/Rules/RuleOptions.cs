@@ -21,9 +21,16 @@ public sealed class RuleOptions
     /// <summary>Longest gap between two readings that still counts as one continuous observation.</summary>
     public TimeSpan MaxReadingGap { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Credit grade thresholds.</summary>
+    public GradingOptions Grading { get; set; } = new();
+
     /// <summary>Checks the values; returns the first problem, naming the key, or null.</summary>
     public string? Validate()
     {
+        if (Grading.Validate() is { } grading)
+        {
+            return grading;
+        }
         if (ChilledMinC >= ChilledMaxC)
         {
             return "Rules:ChilledMinC must be below Rules:ChilledMaxC";
