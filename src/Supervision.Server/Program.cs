@@ -26,6 +26,7 @@ app.UseStaticFiles();
 app.MapReportEndpoints();
 app.MapQueryEndpoints();
 app.MapAdminEndpoints();
+app.MapEnterpriseEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
 await app.RunAsync();
 return 0;

@@ -4,6 +4,7 @@ using Supervision.Ingest.Validation;
 using Supervision.Scoring.Models;
 using Supervision.Server.Alerts;
 using Supervision.Server.Demo;
+using Supervision.Server.Grades;
 using Supervision.Server.Ingestion;
 using Supervision.Server.Models;
 using Supervision.Server.Pipeline;
@@ -69,6 +70,8 @@ public static class SupervisionServerExtensions
         builder.Services.AddSingleton(new ModelLoadReport(loaded));
         builder.Services.AddSingleton(sp => new SupervisionEngine(options.Rules, sp.GetRequiredService<SectorModels>()));
         builder.Services.AddHostedService<ModelWatchService>();
+        builder.Services.AddSingleton<GradeRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GradeRecorder>());
         builder.Services.AddSingleton<PipelineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineHost>());
         if (options.Demo.Enabled)
