@@ -4,6 +4,7 @@ using System.Text;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Domain.Reports;
+using Supervision.Scoring.Anomaly;
 using Supervision.Scoring.Features;
 using Supervision.Scoring.Models;
 using Supervision.Streaming.Rules;
@@ -33,6 +34,9 @@ public sealed class SupervisionEngine
     private readonly float[] _features = new float[RiskFeatures.Count];
     private readonly double[] _contributions = new double[RiskFeatures.Count];
     private readonly AlertHistory _alertHistory;
+    private readonly OnlineAnomalyDetector _detector;
+    private readonly Dictionary<(int Enterprise, string Subject, string Metric), int> _seriesIndex = [];
+    private SeriesState[] _series = new SeriesState[64];
     private byte[] _grade = [];
     private long[] _gradedHour = [];
     private bool[] _regrade = [];
@@ -49,6 +53,7 @@ public sealed class SupervisionEngine
         _rules = rules;
         _models = models;
         _alertHistory = new AlertHistory(rules.Grading.HistoryDays);
+        _detector = new OnlineAnomalyDetector(rules.Anomaly);
     }
 
     /// <summary>The models in service per sector; reload them to roll out new models without losing state.</summary>
@@ -156,6 +161,7 @@ public sealed class SupervisionEngine
         var max = frozen ? _rules.FrozenMaxC : _rules.ChilledMaxC;
         var min = frozen ? double.NegativeInfinity : _rules.ChilledMinC;
         var t = reading.TemperatureC;
+        Anomaly(in report, enterprise, reading.DeviceId, "temperatureC", t, frozen ? "frozen store" : "chilled store", RuleIds.ColdChainAnomaly, changes);
         var excess = t > max ? t - max : t < min ? min - t : 0;
         var gap = device.LastObserved == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(at - device.LastObserved);
         device.LastObserved = at;
@@ -201,11 +207,17 @@ public sealed class SupervisionEngine
             new("temperatureC", t, limit, null),
             new("excursionMinutes", Math.Round(duration.TotalMinutes, 1), _rules.MinExcursion.TotalMinutes, null),
         ];
-        Raise(ref device, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+        Raise(ref device.Alert, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
     }
 
     private void Telemetry(in Report report, int enterprise, EquipmentTelemetry telemetry, List<Alert> changes)
     {
+        // Flags (0/1) are judged by rules; continuous metrics (pressure, current, speed…) by the anomaly detector.
+        if (telemetry.Metric is not (EquipmentMetrics.TrappedPassenger or EquipmentMetrics.DoorFault))
+        {
+            Anomaly(in report, enterprise, telemetry.EquipmentId, telemetry.Metric, telemetry.Value, telemetry.EquipmentType.Name(), RuleIds.TelemetryAnomaly, changes);
+            return;
+        }
         if (telemetry.EquipmentType != EquipmentType.Elevator || telemetry.Metric != EquipmentMetrics.TrappedPassenger)
         {
             return;
@@ -239,16 +251,63 @@ public sealed class SupervisionEngine
         var minutes = TimeSpan.FromTicks(at - device.RunStart).TotalMinutes;
         var summary = string.Create(CultureInfo.InvariantCulture, $"elevator {telemetry.EquipmentId}: passengers trapped for {minutes:0} min");
         ExplanationItem[] explanation = [new(EquipmentMetrics.TrappedPassenger, telemetry.Value, 0, null), new("trappedMinutes", Math.Round(minutes, 1), null, null)];
-        Raise(ref device, in report, enterprise, RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+        Raise(ref device.Alert, in report, enterprise, RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
     }
 
-    private void Raise(ref DeviceState device, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes)
+    // Scores one reading of a numeric series with its own online detector; opens an alert when the score reaches
+    // the alert level and resolves it once the score falls below the resolve level.
+    private void Anomaly(in Report report, int enterprise, string subject, string metric, double value, string what, string ruleId, List<Alert> changes)
+    {
+        if (!_seriesIndex.TryGetValue((enterprise, subject, metric), out var index))
+        {
+            index = _seriesIndex.Count;
+            _seriesIndex.Add((enterprise, subject, metric), index);
+            if (_series.Length <= index)
+            {
+                Array.Resize(ref _series, _series.Length * 2);
+            }
+        }
+        ref var series = ref _series[index];
+        var at = report.ObservedAt.UtcTicks;
+        if (at <= series.LastObserved)
+        {
+            return;
+        }
+        series.LastObserved = at;
+        var expected = series.Detector.Expected;
+        var sigma = series.Detector.Sigma * 1.25;
+        var score = _detector.Update(ref series.Detector, value);
+        if (score < _rules.AnomalyResolveScore)
+        {
+            if (series.Alert is { } open)
+            {
+                series.Alert = null;
+                _openAlerts[enterprise]--;
+                changes.Add(open with { Status = AlertStatus.Resolved });
+            }
+            return;
+        }
+        if (score < _rules.AnomalyAlertScore)
+        {
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
+        ExplanationItem[] explanation =
+        [
+            new(metric, value, null, null),
+            new("expected", Math.Round(expected, 3), null, null),
+            new("anomalyScore", Math.Round(score, 4), _rules.AnomalyAlertScore, null),
+        ];
+        Raise(ref series.Alert, in report, enterprise, ruleId, subject, Severity.Warning, summary, explanation, series.Alert?.FirstSeen ?? report.ObservedAt, changes, violation: false);
+    }
+
+    private void Raise(ref Alert? slot, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes, bool violation = true)
     {
         var (score, version) = ScoreWithReasons(enterprise, report.ObservedAt);
         explanation = WithModelReasons(explanation);
-        if (device.Alert is { } open)
+        if (slot is { } open)
         {
-            device.Alert = open with
+            slot = open with
             {
                 Severity = (Severity)Math.Max((int)open.Severity, (int)severity),
                 RiskScore = score,
@@ -263,9 +322,13 @@ public sealed class SupervisionEngine
         {
             var key = string.Concat(ruleId, "|", report.EnterpriseId.Value, "|", subject);
             _openAlerts[enterprise]++;
-            _alertHistory.AddOpened(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerDay, severity == Severity.Critical);
-            _regrade[enterprise] = true;
-            device.Alert = new Alert
+            // Anomalies are not violations: they show in the score (open alerts) but not in the grade's alert history.
+            if (violation)
+            {
+                _alertHistory.AddOpened(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerDay, severity == Severity.Critical);
+                _regrade[enterprise] = true;
+            }
+            slot = new Alert
             {
                 AlertId = AlertIdFor(key, firstSeen),
                 Key = key,
@@ -285,7 +348,7 @@ public sealed class SupervisionEngine
                 Count = 1,
             };
         }
-        changes.Add(device.Alert);
+        changes.Add(slot);
     }
 
     private void Grade(int enterprise, DateTimeOffset at, List<GradeChange> grades)
@@ -393,6 +456,13 @@ public sealed class SupervisionEngine
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(key + "|" + firstSeen.UtcTicks.ToString(CultureInfo.InvariantCulture)), hash);
         return "al-" + Convert.ToHexStringLower(hash[..8]);
+    }
+
+    private struct SeriesState
+    {
+        public long LastObserved;
+        public AnomalyState Detector;
+        public Alert? Alert;
     }
 
     private struct DeviceState
