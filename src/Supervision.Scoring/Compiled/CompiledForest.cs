@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,7 +20,9 @@ public sealed class ModelCompileException(string message) : Exception(message);
 /// <c>PredictionEngine</c> gives, without its per-row pipeline overhead. Immutable and thread-safe.
 /// </summary>
 /// <remarks>
-/// Evaluation follows FastTree's own rule: a numerical node goes to the left child when the value is
+/// Where the CPU has AVX-512 and the model fits (at most 16 features and 16 leaves a tree, no categorical
+/// splits), trees are evaluated 16 at a time by leaf elimination (see the vector layout below); otherwise each
+/// tree is walked from flat arrays. Both follow FastTree's own rule: a numerical node goes to the left child when the value is
 /// <c>&lt;=</c> its threshold, otherwise right (so NaN goes right); a categorical node goes right when any of its
 /// one-hot slots is <c>&gt; 0</c>, otherwise left (so NaN goes left). Children ≥ 0 are node indices; a child
 /// <c>c &lt; 0</c> is leaf <c>~c</c> in the global leaf array. The margin is summed in double, in tree order,
@@ -126,7 +129,7 @@ public sealed class CompiledForest
             nodeBase += tree.NumberOfNodes;
             leafBase += tree.NumberOfLeaves;
         }
-        if (Avx512F.IsSupported && featureCount <= Lanes && categorical == 0 && trees.TrueForAll(t => t.NumberOfLeaves <= Lanes))
+        if (Avx512F.IsSupported && Avx512CD.IsSupported && trees.Count <= MaxVectorTrees && featureCount <= Lanes && categorical == 0 && trees.TrueForAll(t => t.NumberOfLeaves <= Lanes))
         {
             var groups = (trees.Count + Lanes - 1) / Lanes;
             _groupSlots = new int[groups];
@@ -144,6 +147,9 @@ public sealed class CompiledForest
     }
 
     private const int Lanes = 16;
+
+    // Exit leaves of a batch of four rows live on the stack: 4 × 1024 ints at most.
+    private const int MaxVectorTrees = 1024;
 
     /// <summary>True when scoring runs on the AVX-512 elimination layout; false on the scalar tree walk.</summary>
     public bool VectorPath { get; }
@@ -269,9 +275,15 @@ public sealed class CompiledForest
         }
         if (VectorPath)
         {
-            for (var r = 0; r < count; r++)
+            Span<float> margins = stackalloc float[4];
+            for (var r = 0; r < count; r += 4)
             {
-                probabilities[r] = Calibrate(VectorMargin(rows.Slice(r * FeatureCount, FeatureCount)));
+                var n = Math.Min(4, count - r);
+                VectorMargins(rows.Slice(r * FeatureCount, n * FeatureCount), margins);
+                for (var i = 0; i < n; i++)
+                {
+                    probabilities[r + i] = Calibrate(margins[i]);
+                }
             }
             return;
         }
@@ -326,14 +338,16 @@ public sealed class CompiledForest
     public float Calibrate(float margin) =>
         float.IsNaN(margin) ? margin : (float)(1 / (1 + Math.Exp((Slope * margin) + Offset)));
 
+    // alive & (goesLeft | mask) in one instruction: the truth table of A & (B | C) is 0xE0.
+    private const byte AndOr = 0xE0;
+
     private float VectorMargin(ReadOnlySpan<float> row)
     {
         Span<float> padded = stackalloc float[Lanes];
         padded.Clear();
         row.CopyTo(padded);
         var x = Vector512.Create((ReadOnlySpan<float>)padded);
-        Span<int> exits = stackalloc int[Lanes];
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        Span<int> exits = stackalloc int[_groupSlots!.Length * Lanes];
         ref var features = ref MemoryMarshal.GetArrayDataReference(_slotFeature!);
         ref var thresholds = ref MemoryMarshal.GetArrayDataReference(_slotThreshold!);
         ref var masks = ref MemoryMarshal.GetArrayDataReference(_slotRightMask!);
@@ -343,24 +357,90 @@ public sealed class CompiledForest
             var offset = (nuint)(group * (Lanes - 1) * Lanes);
             for (var k = 0; k < _groupSlots[group]; k++, offset += Lanes)
             {
-                var values = Avx512F.PermuteVar16x32(x, Vector512.LoadUnsafe(ref features, offset));
-                var goesLeft = Vector512.LessThanOrEqual(values, Vector512.LoadUnsafe(ref thresholds, offset)).AsInt32();
-                alive &= goesLeft | Vector512.LoadUnsafe(ref masks, offset);
+                var goesLeft = Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(x, Vector512.LoadUnsafe(ref features, offset)), Vector512.LoadUnsafe(ref thresholds, offset)).AsInt32();
+                alive = Avx512F.TernaryLogic(alive, goesLeft, Vector512.LoadUnsafe(ref masks, offset), AndOr);
             }
-            alive.CopyTo(exits);
-            // Four running sums break the chain of dependent additions; padding lanes add leaf value 0.
-            var leaves = group * Lanes * Lanes;
-            for (var lane = 0; lane < Lanes; lane += 4, leaves += 4 * Lanes)
-            {
-                s0 += _inOrderLeafValue![leaves + BitOperations.TrailingZeroCount(exits[lane])];
-                s1 += _inOrderLeafValue[leaves + Lanes + BitOperations.TrailingZeroCount(exits[lane + 1])];
-                s2 += _inOrderLeafValue[leaves + (2 * Lanes) + BitOperations.TrailingZeroCount(exits[lane + 2])];
-                s3 += _inOrderLeafValue[leaves + (3 * Lanes) + BitOperations.TrailingZeroCount(exits[lane + 3])];
-            }
+            StoreExits(alive, group, exits);
         }
-        var sum = _bias + ((s0 + s1) + (s2 + s3));
-        return (float)sum;
+        return (float)(_bias + LeafSum(exits));
     }
+
+    // Margins of up to four rows at once: they share every load of the layout, and their independent chains keep
+    // the vector units busy.
+    private void VectorMargins(ReadOnlySpan<float> rows, Span<float> margins)
+    {
+        Span<float> padded = stackalloc float[Lanes * 4];
+        padded.Clear();
+        var count = rows.Length / FeatureCount;
+        for (var r = 0; r < count; r++)
+        {
+            rows.Slice(r * FeatureCount, FeatureCount).CopyTo(padded[(r * Lanes)..]);
+        }
+        var x0 = Vector512.Create((ReadOnlySpan<float>)padded);
+        var x1 = Vector512.Create((ReadOnlySpan<float>)padded[Lanes..]);
+        var x2 = Vector512.Create((ReadOnlySpan<float>)padded[(2 * Lanes)..]);
+        var x3 = Vector512.Create((ReadOnlySpan<float>)padded[(3 * Lanes)..]);
+        var perRow = _groupSlots!.Length * Lanes;
+        Span<int> exits = stackalloc int[4 * perRow];
+        ref var features = ref MemoryMarshal.GetArrayDataReference(_slotFeature!);
+        ref var thresholds = ref MemoryMarshal.GetArrayDataReference(_slotThreshold!);
+        ref var masks = ref MemoryMarshal.GetArrayDataReference(_slotRightMask!);
+        for (var group = 0; group < _groupSlots!.Length; group++)
+        {
+            var alive0 = Vector512<int>.AllBitsSet;
+            var alive1 = alive0;
+            var alive2 = alive0;
+            var alive3 = alive0;
+            var offset = (nuint)(group * (Lanes - 1) * Lanes);
+            for (var k = 0; k < _groupSlots[group]; k++, offset += Lanes)
+            {
+                var feature = Vector512.LoadUnsafe(ref features, offset);
+                var threshold = Vector512.LoadUnsafe(ref thresholds, offset);
+                var mask = Vector512.LoadUnsafe(ref masks, offset);
+                alive0 = Avx512F.TernaryLogic(alive0, Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(x0, feature), threshold).AsInt32(), mask, AndOr);
+                alive1 = Avx512F.TernaryLogic(alive1, Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(x1, feature), threshold).AsInt32(), mask, AndOr);
+                alive2 = Avx512F.TernaryLogic(alive2, Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(x2, feature), threshold).AsInt32(), mask, AndOr);
+                alive3 = Avx512F.TernaryLogic(alive3, Vector512.LessThanOrEqual(Avx512F.PermuteVar16x32(x3, feature), threshold).AsInt32(), mask, AndOr);
+            }
+            StoreExits(alive0, group, exits);
+            StoreExits(alive1, group, exits[perRow..]);
+            StoreExits(alive2, group, exits[(2 * perRow)..]);
+            StoreExits(alive3, group, exits[(3 * perRow)..]);
+        }
+        for (var r = 0; r < count; r++)
+        {
+            margins[r] = (float)(_bias + LeafSum(exits.Slice(r * perRow, perRow)));
+        }
+    }
+
+    // The exit leaf of each of a group's 16 trees is its lowest bit still set (31 - lzcnt of the isolated bit),
+    // stored as an index into the in-order leaf table. Padding lanes point at a leaf value of 0.
+    private static void StoreExits(Vector512<int> alive, int group, Span<int> exits)
+    {
+        var exit = Vector512.Create(31 + (group * Lanes * Lanes)) + LaneBase - Avx512CD.LeadingZeroCount((alive & -alive).AsUInt32()).AsInt32();
+        exit.CopyTo(exits[(group * Lanes)..]);
+    }
+
+    // Reads the exit leaves only after every group's exits are stored: loading a lane right after its vector was
+    // stored stalls on store forwarding, which cost more than all the tree tests together. Four running sums
+    // break the chain of dependent additions; the sum is in double like ML.NET's, grouped differently (the
+    // difference is far below float resolution). Leaf reads stay bounds-checked.
+    private double LeafSum(ReadOnlySpan<int> exits)
+    {
+        var leaves = _inOrderLeafValue!;
+        ref var exit = ref MemoryMarshal.GetReference(exits);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (var i = 0; i + 3 < exits.Length; i += 4)
+        {
+            s0 += leaves[Unsafe.Add(ref exit, i)];
+            s1 += leaves[Unsafe.Add(ref exit, i + 1)];
+            s2 += leaves[Unsafe.Add(ref exit, i + 2)];
+            s3 += leaves[Unsafe.Add(ref exit, i + 3)];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static Vector512<int> LaneBase => Vector512.Create(0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240);
 
     private int Walk(int node, ReadOnlySpan<float> row)
     {
