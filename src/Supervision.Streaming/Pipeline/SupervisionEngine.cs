@@ -161,7 +161,7 @@ public sealed class SupervisionEngine
         var max = frozen ? _rules.FrozenMaxC : _rules.ChilledMaxC;
         var min = frozen ? double.NegativeInfinity : _rules.ChilledMinC;
         var t = reading.TemperatureC;
-        Anomaly(in report, enterprise, reading.DeviceId, "temperatureC", t, frozen ? "frozen store" : "chilled store", RuleIds.ColdChainAnomaly, changes);
+        Anomaly(ref device.Temperature, in report, enterprise, reading.DeviceId, "temperatureC", t, frozen ? "frozen store" : "chilled store", RuleIds.ColdChainAnomaly, changes);
         var excess = t > max ? t - max : t < min ? min - t : 0;
         var gap = device.LastObserved == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(at - device.LastObserved);
         device.LastObserved = at;
@@ -215,7 +215,7 @@ public sealed class SupervisionEngine
         // Flags (0/1) are judged by rules; continuous metrics (pressure, current, speed…) by the anomaly detector.
         if (telemetry.Metric is not (EquipmentMetrics.TrappedPassenger or EquipmentMetrics.DoorFault))
         {
-            Anomaly(in report, enterprise, telemetry.EquipmentId, telemetry.Metric, telemetry.Value, telemetry.EquipmentType.Name(), RuleIds.TelemetryAnomaly, changes);
+            Anomaly(ref Series(enterprise, telemetry.EquipmentId, telemetry.Metric), in report, enterprise, telemetry.EquipmentId, telemetry.Metric, telemetry.Value, telemetry.EquipmentType.Name(), RuleIds.TelemetryAnomaly, changes);
             return;
         }
         if (telemetry.EquipmentType != EquipmentType.Elevator || telemetry.Metric != EquipmentMetrics.TrappedPassenger)
@@ -256,18 +256,8 @@ public sealed class SupervisionEngine
 
     // Scores one reading of a numeric series with its own online detector; opens an alert when the score reaches
     // the alert level and resolves it once the score falls below the resolve level.
-    private void Anomaly(in Report report, int enterprise, string subject, string metric, double value, string what, string ruleId, List<Alert> changes)
+    private void Anomaly(ref SeriesState series, in Report report, int enterprise, string subject, string metric, double value, string what, string ruleId, List<Alert> changes)
     {
-        if (!_seriesIndex.TryGetValue((enterprise, subject, metric), out var index))
-        {
-            index = _seriesIndex.Count;
-            _seriesIndex.Add((enterprise, subject, metric), index);
-            if (_series.Length <= index)
-            {
-                Array.Resize(ref _series, _series.Length * 2);
-            }
-        }
-        ref var series = ref _series[index];
         var at = report.ObservedAt.UtcTicks;
         if (at <= series.LastObserved)
         {
@@ -299,6 +289,21 @@ public sealed class SupervisionEngine
             new("anomalyScore", Math.Round(score, 4), _rules.AnomalyAlertScore, null),
         ];
         Raise(ref series.Alert, in report, enterprise, ruleId, subject, Severity.Warning, summary, explanation, series.Alert?.FirstSeen ?? report.ObservedAt, changes, violation: false);
+    }
+
+    // Telemetry series are keyed by equipment and metric; a cold store's temperature lives in its DeviceState.
+    private ref SeriesState Series(int enterprise, string subject, string metric)
+    {
+        if (!_seriesIndex.TryGetValue((enterprise, subject, metric), out var index))
+        {
+            index = _seriesIndex.Count;
+            _seriesIndex.Add((enterprise, subject, metric), index);
+            if (_series.Length <= index)
+            {
+                Array.Resize(ref _series, _series.Length * 2);
+            }
+        }
+        return ref _series[index];
     }
 
     private void Raise(ref Alert? slot, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes, bool violation = true)
@@ -467,6 +472,7 @@ public sealed class SupervisionEngine
 
     private struct DeviceState
     {
+        public SeriesState Temperature;
         public long LastObserved;
         public long RunStart;
         public double RunPeak;
