@@ -15,7 +15,7 @@ public static class DetectCommand
                supervision detect --evaluate [--card models/anomaly.md] [--series N] [--days D] [--seed S]
 
         Scores a numeric sensor series with the online anomaly detector: each reading's score in [0, 1] uses
-        only the readings before it. The input is CSV with the header 'timestamp,value' and one reading a row
+        only that reading and the ones before it. The input is CSV with the header 'timestamp,value' and one reading a row
         (any ISO 8601-like timestamp, in time order; '.' as decimal point). The output has the header
         'timestamp,value,anomaly_score'. Bad rows are reported with their line number; then nothing is written
         and the exit code is 1.
