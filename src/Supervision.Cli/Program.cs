@@ -5,7 +5,8 @@ const string Usage = """
 
     verbs:
       simulate   stream simulated enterprise reports to a server, or write them as NDJSON
-      train      train the risk model on simulator history and write it with its card
+      train      train one risk model per sector on simulator history and write each with its card
+      detect     score a timestamp,value CSV with the streaming anomaly detector (or --evaluate it)
       keys       create API keys for reporting enterprises and platforms
 
     'supervision <verb> --help' shows a verb's options.
@@ -45,6 +46,13 @@ try
                 return 0;
             }
             return TrainCommand.Run(new CommandLine(rest), Console.Error, TimeProvider.System);
+        case "detect":
+            if (wantsHelp)
+            {
+                Console.WriteLine(DetectCommand.Help);
+                return 0;
+            }
+            return DetectCommand.Run(new CommandLine(rest, new HashSet<string> { "evaluate" }), Console.Error, TimeProvider.System);
         case "keys":
             if (wantsHelp)
             {

@@ -25,6 +25,8 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapReportEndpoints();
 app.MapQueryEndpoints();
+app.MapAdminEndpoints();
+app.MapEnterpriseEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
 await app.RunAsync();
 return 0;

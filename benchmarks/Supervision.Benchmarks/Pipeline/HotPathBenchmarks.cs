@@ -46,7 +46,7 @@ public class HotPathBenchmarks
         EnvelopeJson.WriteNdjson(reports, buffer);
         _ndjson = buffer.WrittenSpan.ToArray();
         _decoder = new ReportDecoder(new ReportValidator(TimeProvider.System, TimeSpan.FromDays(3650)));
-        _scorer = ModelRegistry.Load(Path.Combine(AppContext.BaseDirectory, "models"), "risk");
+        _scorer = ModelRegistry.Load(Path.Combine(AppContext.BaseDirectory, "models"), "food");
     }
 
     [Benchmark(Baseline = true)]

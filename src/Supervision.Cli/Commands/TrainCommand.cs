@@ -1,26 +1,31 @@
 using System.Diagnostics;
 using Supervision.Cli.Training;
+using Supervision.Domain.Reports;
+using Supervision.Scoring.Features;
 using Supervision.Scoring.Models;
 using Supervision.Scoring.Training;
 using Supervision.Streaming.Rules;
 
 namespace Supervision.Cli.Commands;
 
-/// <summary><c>supervision train</c>: trains the risk model on simulator history and writes it with its card.</summary>
+/// <summary>
+/// <c>supervision train</c>: trains one risk model per sector present in the simulator history and writes each
+/// with its card. All sectors train before any file is written, so a failure leaves the models directory as it was.
+/// </summary>
 public static class TrainCommand
 {
     public const string Help = """
         usage: supervision train [options]
 
         Simulates enterprises, runs their reports through the streaming engine, pairs the engine's features
-        with simulated inspection outcomes and trains a FastTree binary classifier. Writes <name>.zip, <name>.json
-        and the card <name>.md into the output directory; nothing is written if training fails.
+        with simulated inspection outcomes and trains one FastTree binary classifier per sector found in the
+        data. Writes <sector>.zip, <sector>.json and the card <sector>.md into the output directory for every
+        sector; sectors without simulated data are skipped and named. Nothing is written if any sector fails.
 
           --enterprises N   simulated enterprises (default 3000)
           --days D          simulated days, one reading a minute per device (default 4; inspections from day 2)
-          --seed S          random seed; the same seed gives the same model (default 42)
+          --seed S          random seed; the same seed gives the same models (default 42)
           --output DIR      models directory (default models)
-          --name NAME       model name (default risk)
           --trees N         boosted trees (default 100)
         """;
 
@@ -30,39 +35,83 @@ public static class TrainCommand
         var days = args.Int("days", 4, 2, 365);
         var seed = args.Int("seed", 42, 0, int.MaxValue);
         var output = args.String("output", "models");
-        var name = args.String("name", "risk");
         var trees = args.Int("trees", 100, 1, 10_000);
         args.EnsureAllUsed();
-        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
-        {
-            throw new UsageException($"--name '{name}' is not a valid file name");
-        }
 
         var watch = Stopwatch.StartNew();
         var progress = new Progress(log);
         log.WriteLine($"train: simulating {enterprises} enterprises for {days} days (seed {seed})");
         var rows = TrainingSetBuilder.Build(enterprises, days, seed, new RuleOptions(), progress);
-        var options = new RiskTrainerOptions { Name = name, Seed = seed, Trees = trees, Version = ModelRegistry.NextVersion(output, name) };
-        TrainedModel trained;
-        try
+        var bySector = new Dictionary<Sector, List<RiskRow>>();
+        foreach (var row in rows)
         {
-            trained = RiskTrainer.Train(rows, options, clock.GetUtcNow(), progress);
+            var sector = (Sector)(int)row.Features[RiskFeatures.Sector];
+            if (!bySector.TryGetValue(sector, out var list))
+            {
+                bySector[sector] = list = [];
+            }
+            list.Add(row);
         }
-        catch (TrainingDataException e)
+
+        var trained = new List<TrainedModel>();
+        var skipped = new List<string>();
+        var now = clock.GetUtcNow();
+        foreach (var sector in Sectors.All)
         {
-            log.WriteLine($"train: {e.Message}");
+            var name = sector.Name();
+            if (!bySector.TryGetValue(sector, out var sectorRows))
+            {
+                skipped.Add(name);
+                log.WriteLine($"train: {name}: skipped, the simulator produced no {name} reports");
+                continue;
+            }
+            var options = new RiskTrainerOptions
+            {
+                Name = name,
+                Sector = name,
+                Seed = seed,
+                Trees = trees,
+                Version = ModelRegistry.NextVersion(output, name),
+                Data = $"{enterprises} simulated enterprises over {days} days, seed {seed}; {sectorRows.Count} inspections of {name} enterprises",
+            };
+            log.WriteLine($"train: {name}: {sectorRows.Count} inspections");
+            try
+            {
+                trained.Add(RiskTrainer.Train(sectorRows, options, now, new Progress(log, name + ": ")));
+            }
+            catch (TrainingDataException e)
+            {
+                log.WriteLine($"train: {name}: {e.Message}; no model written");
+                return 1;
+            }
+        }
+        if (trained.Count == 0)
+        {
+            log.WriteLine("train: no sector had data; no model written");
             return 1;
         }
-        ModelRegistry.Save(output, trained);
-        var info = trained.Info;
-        log.WriteLine($"train: {info.Tag} written to {Path.Combine(output, name + ".zip")} in {watch.Elapsed.TotalSeconds:0.0} s");
-        log.WriteLine($"train: holdout AUC {info.HoldoutAuc:0.0000}, PR-AUC {info.HoldoutPrAuc:0.0000}, {info.TrainingRows} training rows, {info.HoldoutRows} holdout rows, positive rate {info.PositiveRate:0.000}");
+
+        foreach (var model in trained)
+        {
+            ModelRegistry.Save(output, model);
+        }
+        log.WriteLine($"train: done in {watch.Elapsed.TotalSeconds:0.0} s; holdout metrics:");
+        log.WriteLine("train:   model        AUC     PR-AUC  Brier   train rows  holdout rows  positive rate");
+        foreach (var model in trained)
+        {
+            var info = model.Info;
+            log.WriteLine($"train:   {info.Tag,-12} {info.HoldoutAuc,6:0.0000}  {info.HoldoutPrAuc,6:0.0000}  {info.HoldoutBrier,6:0.0000}  {info.TrainingRows,10}  {info.HoldoutRows,12}  {info.PositiveRate,13:0.000}  -> {Path.Combine(output, info.Name + ".zip")}");
+        }
+        if (skipped.Count > 0)
+        {
+            log.WriteLine($"train: skipped for lack of data: {string.Join(", ", skipped)}");
+        }
         return 0;
     }
 
     // Synchronous: System.Progress would post to the thread pool and reorder lines.
-    private sealed class Progress(TextWriter log) : IProgress<string>
+    private sealed class Progress(TextWriter log, string prefix = "") : IProgress<string>
     {
-        public void Report(string value) => log.WriteLine("train: " + value);
+        public void Report(string value) => log.WriteLine("train: " + prefix + value);
     }
 }

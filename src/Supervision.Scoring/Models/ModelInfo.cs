@@ -21,9 +21,32 @@ public sealed record ModelInfo
     public required double PositiveRate { get; init; }
     public required string Trainer { get; init; }
 
+    /// <summary>The sector the model scores (wire name), or empty for a model over every sector.</summary>
+    public string Sector { get; init; } = "";
+
+    /// <summary>How the training data was made, e.g. the simulator's size and seed.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>The calibrator and its parameters.</summary>
+    public string Calibration { get; init; } = "";
+
+    /// <summary>Mean squared error of the holdout probabilities (Brier score; lower is better).</summary>
+    public double HoldoutBrier { get; init; }
+
+    /// <summary>Holdout reliability: predicted against observed positive rate in bins of predicted probability.</summary>
+    public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
+
     /// <summary>The version as alerts carry it: <c>name@version</c>.</summary>
     [JsonIgnore]
     public string Tag => $"{Name}@{Version}";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
+
+/// <summary>One bin of a reliability table: rows whose predicted probability fell in [<see cref="From"/>, <see cref="To"/>).</summary>
+/// <param name="From">Lower bound of predicted probability.</param>
+/// <param name="To">Upper bound.</param>
+/// <param name="Rows">Holdout rows in the bin.</param>
+/// <param name="MeanPredicted">Their mean predicted probability.</param>
+/// <param name="ObservedRate">Their share of positive labels.</param>
+public sealed record ReliabilityBin(double From, double To, int Rows, double MeanPredicted, double ObservedRate);

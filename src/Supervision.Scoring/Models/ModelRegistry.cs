@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
+using Supervision.Scoring.Compiled;
 using Supervision.Scoring.Features;
 using Supervision.Scoring.Training;
 
@@ -88,7 +89,16 @@ public static class ModelRegistry
         {
             throw new ModelLoadException($"{zip} expects an input column '{nameof(RiskRow.Features)}' of {RiskFeatures.Count} values; it has a different schema");
         }
-        return new RiskModel(context, model, info);
+        CompiledForest compiled;
+        try
+        {
+            compiled = CompiledForest.Compile(model, RiskFeatures.Count);
+        }
+        catch (ModelCompileException e)
+        {
+            throw new ModelLoadException($"{zip} cannot be compiled for scoring: {e.Message}", e);
+        }
+        return new RiskModel(context, model, info, compiled);
     }
 
     /// <summary>The model card in Markdown.</summary>
@@ -102,9 +112,24 @@ public static class ModelRegistry
         b.Append(c, $"- **Trained:** {info.TrainedAt:yyyy-MM-dd HH:mm} UTC, seed {info.Seed}\n");
         b.Append(c, $"- **Task:** probability that the next inspection of an enterprise finds a violation\n");
         b.Append(c, $"- **Trainer:** ML.NET {info.Trainer}\n");
-        b.Append(c, $"- **Data:** simulator history (`Supervision.Simulation`): features taken from the streaming engine's state at each simulated inspection, labels from the simulator's ground truth of inspection outcomes; {info.TrainingRows} training rows, {info.HoldoutRows} holdout rows, positive rate {info.PositiveRate:0.###}\n");
+        if (info.Sector.Length > 0)
+        {
+            b.Append(c, $"- **Sector:** {info.Sector} (scores enterprises of this sector only)\n");
+        }
+        b.Append(c, $"- **Data:** {(info.Data.Length > 0 ? info.Data + "; " : "")}simulator history (`Supervision.Simulation`): features taken from the streaming engine's state at each simulated inspection, labels from the simulator's ground truth of inspection outcomes; {info.TrainingRows} training rows, {info.HoldoutRows} holdout rows, positive rate {info.PositiveRate:0.###}\n");
         b.Append(c, $"- **Holdout AUC:** {info.HoldoutAuc:0.####}\n");
-        b.Append(c, $"- **Holdout PR-AUC:** {info.HoldoutPrAuc:0.####}\n\n");
+        b.Append(c, $"- **Holdout PR-AUC:** {info.HoldoutPrAuc:0.####}\n");
+        b.Append(c, $"- **Holdout Brier score:** {info.HoldoutBrier:0.####}\n");
+        b.Append(c, $"- **Calibration:** {(info.Calibration.Length > 0 ? info.Calibration : "Platt (parameters not recorded)")}\n\n");
+        if (info.Reliability.Count > 0)
+        {
+            b.Append("## Calibration on the holdout\n\n| predicted | rows | mean predicted | observed rate |\n|---|---:|---:|---:|\n");
+            foreach (var bin in info.Reliability)
+            {
+                b.Append(c, $"| {bin.From:0.0}–{bin.To:0.0} | {bin.Rows} | {bin.MeanPredicted:0.000} | {bin.ObservedRate:0.000} |\n");
+            }
+            b.Append('\n');
+        }
         b.Append("## Features\n\n| # | name | meaning |\n|---|---|---|\n");
         string[] meanings =
         [

@@ -12,6 +12,12 @@ public sealed class TrainingDataException(string message) : Exception(message);
 public sealed class RiskTrainerOptions
 {
     public string Name { get; set; } = "risk";
+
+    /// <summary>The sector the model is for (wire name), or empty.</summary>
+    public string Sector { get; set; } = "";
+
+    /// <summary>How the rows were made, for the card.</summary>
+    public string Data { get; set; } = "";
     public int Version { get; set; } = 1;
     public int Seed { get; set; } = 42;
     public int Trees { get; set; } = 100;
@@ -69,8 +75,11 @@ public static class RiskTrainer
         });
         var model = trainer.Fit(split.TrainSet);
         progress?.Report("evaluating on the holdout split");
-        var metrics = context.BinaryClassification.Evaluate(model.Transform(split.TestSet), nameof(RiskRow.Label));
+        var scored = model.Transform(split.TestSet);
+        var metrics = context.BinaryClassification.Evaluate(scored, nameof(RiskRow.Label));
         var holdoutRows = (int)(split.TestSet.GetRowCount() ?? CountRows(context, split.TestSet));
+        var (brier, reliability) = Calibration(context, scored);
+        var platt = model.Model.Calibrator;
 
         var info = new ModelInfo
         {
@@ -85,8 +94,52 @@ public static class RiskTrainer
             HoldoutPrAuc = Math.Round(metrics.AreaUnderPrecisionRecallCurve, 4),
             PositiveRate = Math.Round((double)positives / rows.Count, 4),
             Trainer = $"FastTree binary: {options.Trees} trees, {options.Leaves} leaves, learning rate {options.LearningRate}, min {options.MinimumPerClass} per leaf",
+            Sector = options.Sector,
+            Data = options.Data,
+            Calibration = FormattableString.Invariant($"Platt: p = 1 / (1 + exp({platt.Slope:0.####} · score + {platt.Offset:0.####}))"),
+            HoldoutBrier = Math.Round(brier, 4),
+            Reliability = reliability,
         };
         return new TrainedModel(context, model, data.Schema, info);
+    }
+
+    // Brier score and a five-bin reliability table of the holdout probabilities.
+    private static (double Brier, IReadOnlyList<ReliabilityBin> Bins) Calibration(MLContext context, IDataView scored)
+    {
+        const int Bins = 5;
+        var rows = new int[Bins];
+        var predicted = new double[Bins];
+        var positives = new double[Bins];
+        double squares = 0;
+        var count = 0;
+        foreach (var row in context.Data.CreateEnumerable<ScoredRow>(scored, reuseRowObject: true))
+        {
+            var bin = Math.Min(Bins - 1, (int)(row.Probability * Bins));
+            rows[bin]++;
+            predicted[bin] += row.Probability;
+            positives[bin] += row.Label ? 1 : 0;
+            var error = row.Probability - (row.Label ? 1.0 : 0.0);
+            squares += error * error;
+            count++;
+        }
+        var table = new List<ReliabilityBin>(Bins);
+        for (var b = 0; b < Bins; b++)
+        {
+            table.Add(new ReliabilityBin(
+                (double)b / Bins,
+                (double)(b + 1) / Bins,
+                rows[b],
+                rows[b] > 0 ? Math.Round(predicted[b] / rows[b], 4) : 0,
+                rows[b] > 0 ? Math.Round(positives[b] / rows[b], 4) : 0));
+        }
+        return (count > 0 ? squares / count : 0, table);
+    }
+
+    private sealed class ScoredRow
+    {
+        public bool Label { get; set; }
+
+        public float Probability { get; set; }
     }
 
     private static long CountRows(MLContext context, IDataView view)

@@ -20,9 +20,6 @@ public sealed class SupervisionOptions
     /// <summary>Most records one request may carry.</summary>
     public int MaxRecordsPerBatch { get; set; } = 100_000;
 
-    /// <summary>Name of the risk model to load.</summary>
-    public string Model { get; set; } = "risk";
-
     /// <summary>Largest request body accepted by <c>POST /api/v1/reports</c>, in bytes.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -58,10 +55,6 @@ public sealed class SupervisionOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return "Supervision:DataDirectory must not be empty";
-        }
-        if (string.IsNullOrWhiteSpace(Model))
-        {
-            yield return "Supervision:Model must name a model in the models directory";
         }
         if (MaxBodyBytes < 1024)
         {

@@ -7,7 +7,9 @@ using Supervision.Ingest.Wal;
 using Supervision.Scoring.Models;
 using Supervision.Server.Alerts;
 using Supervision.Server.Demo;
+using Supervision.Server.Grades;
 using Supervision.Server.Ingestion;
+using Supervision.Server.Models;
 using Supervision.Server.Pipeline;
 using Supervision.Ingest.Security;
 using Supervision.Server.Security;
@@ -91,17 +93,20 @@ public static class SupervisionServerExtensions
     /// <summary>The risk model, the engine and the hosted pipeline.</summary>
     public static WebApplicationBuilder AddSupervisionStreaming(this WebApplicationBuilder builder, SupervisionOptions options)
     {
-        RiskModel model;
-        try
+        // Every sector's model in the directory goes into service; sectors without one score 0 with version "none".
+        var models = new SectorModels();
+        var loaded = models.Reload(options.ResolvedModelsDirectory);
+        if (models.InService().Count == 0)
         {
-            model = ModelRegistry.Load(options.ResolvedModelsDirectory, options.Model);
+            throw new ConfigurationException($"Supervision:ModelsDirectory: no usable model in {options.ResolvedModelsDirectory}: "
+                + string.Join("; ", loaded.Select(r => r.Error)));
         }
-        catch (ModelLoadException e)
-        {
-            throw new ConfigurationException($"Supervision:ModelsDirectory/Supervision:Model: {e.Message}", e);
-        }
-        builder.Services.AddSingleton<IRiskScorer>(model);
-        builder.Services.AddSingleton(sp => new SupervisionEngine(options.Rules, sp.GetRequiredService<IRiskScorer>()));
+        builder.Services.AddSingleton(models);
+        builder.Services.AddSingleton(new ModelLoadReport(loaded));
+        builder.Services.AddSingleton(sp => new SupervisionEngine(options.Rules, sp.GetRequiredService<SectorModels>()));
+        builder.Services.AddHostedService<ModelWatchService>();
+        builder.Services.AddSingleton<GradeRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GradeRecorder>());
         builder.Services.AddSingleton<PipelineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineHost>());
         if (options.Demo.Enabled)

@@ -68,6 +68,9 @@ public sealed class PipelineHost : BackgroundService
     /// <summary>Alert changes as the pipeline makes them.</summary>
     public IObservable<IReadOnlyList<Alert>> Alerts => _pipeline.Alerts;
 
+    /// <summary>Credit grade changes as the pipeline makes them.</summary>
+    public IObservable<IReadOnlyList<GradeChange>> GradeChanges => _pipeline.GradeChanges;
+
     /// <summary>Null while healthy; otherwise why not.</summary>
     public string? Failure => _failure ?? (_ready.Task.IsCompletedSuccessfully ? null : "starting");
 

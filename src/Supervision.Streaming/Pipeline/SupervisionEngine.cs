@@ -4,6 +4,7 @@ using System.Text;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Domain.Reports;
+using Supervision.Scoring.Anomaly;
 using Supervision.Scoring.Features;
 using Supervision.Scoring.Models;
 using Supervision.Streaming.Rules;
@@ -14,7 +15,7 @@ namespace Supervision.Streaming.Pipeline;
 /// <summary>
 /// The per-report work of the pipeline: state update, rules, scoring and the alert decision, driven by event
 /// time only. Enterprises and devices are interned to dense integers; state lives in arrays. Single-threaded:
-/// the Rx pipeline calls <see cref="Process"/> for one batch at a time.
+/// the Rx pipeline calls <c>Process</c> for one batch at a time.
 /// </summary>
 /// <remarks>
 /// Late data policy: a reading older than the newest one already seen for its device is stored by the caller but
@@ -23,7 +24,7 @@ namespace Supervision.Streaming.Pipeline;
 public sealed class SupervisionEngine
 {
     private readonly RuleOptions _rules;
-    private IRiskScorer _scorer;
+    private readonly SectorModels _models;
     private readonly Dictionary<string, int> _enterpriseIndex = new(StringComparer.Ordinal);
     private readonly List<(EnterpriseId Id, RegionCode Region, Sector Sector)> _enterprises = [];
     private int[] _openAlerts = [];
@@ -31,26 +32,51 @@ public sealed class SupervisionEngine
     private readonly Dictionary<(int Enterprise, string Device), int> _deviceIndex = [];
     private DeviceState[] _devices = new DeviceState[64];
     private readonly float[] _features = new float[RiskFeatures.Count];
+    private readonly double[] _contributions = new double[RiskFeatures.Count];
+    private readonly AlertHistory _alertHistory;
+    private readonly OnlineAnomalyDetector _detector;
+    private readonly Dictionary<(int Enterprise, string Subject, string Metric), int> _seriesIndex = [];
+    private SeriesState[] _series = new SeriesState[64];
+    private byte[] _grade = [];
+    private long[] _gradedHour = [];
+    private bool[] _regrade = [];
 
-    /// <summary>An engine applying <paramref name="rules"/> and scoring with <paramref name="scorer"/>.</summary>
+    /// <summary>An engine applying <paramref name="rules"/> and scoring every sector with <paramref name="scorer"/>.</summary>
     public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
+        : this(rules, SectorModels.Uniform(scorer))
+    {
+    }
+
+    /// <summary>An engine applying <paramref name="rules"/> and scoring each sector with its model in <paramref name="models"/>.</summary>
+    public SupervisionEngine(RuleOptions rules, SectorModels models)
     {
         _rules = rules;
-        _scorer = scorer;
+        _models = models;
+        _alertHistory = new AlertHistory(rules.Grading.HistoryDays);
+        _detector = new OnlineAnomalyDetector(rules.Anomaly);
     }
 
-    /// <summary>The scorer in service; replace it to roll out a new model without losing state.</summary>
-    public IRiskScorer Scorer
-    {
-        get => _scorer;
-        set => _scorer = value ?? throw new ArgumentNullException(nameof(value));
-    }
+    /// <summary>The models in service per sector; reload them to roll out new models without losing state.</summary>
+    public SectorModels Models => _models;
+
+    /// <summary>Version tag alerts carry when no model serves their sector.</summary>
+    public const string NoModel = "none";
+
+    /// <summary>Most model contributions an alert's explanation lists.</summary>
+    public const int TopContributions = 3;
 
     /// <summary>Enterprises seen so far.</summary>
     public int EnterpriseCount => _enterprises.Count;
 
     /// <summary>Applies one batch; every alert opened, updated or resolved by it is appended to <paramref name="changes"/>.</summary>
-    public void Process(ReportBatch batch, List<Alert> changes)
+    public void Process(ReportBatch batch, List<Alert> changes) => Process(batch, changes, null);
+
+    /// <summary>
+    /// Applies one batch: alert changes go to <paramref name="changes"/>, credit grade changes to
+    /// <paramref name="grades"/> (null: grades are not kept). An enterprise is graded at its first report, again
+    /// in each new hour of event time it reports in, and whenever one of its alerts opens.
+    /// </summary>
+    public void Process(ReportBatch batch, List<Alert> changes, List<GradeChange>? grades)
     {
         foreach (ref readonly var report in batch.Span)
         {
@@ -65,6 +91,10 @@ public sealed class SupervisionEngine
                     break;
                 default:
                     break;
+            }
+            if (grades is not null && (_regrade[enterprise] || _gradedHour[enterprise] != report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour))
+            {
+                Grade(enterprise, report.ObservedAt, grades);
             }
         }
     }
@@ -93,9 +123,14 @@ public sealed class SupervisionEngine
         _enterpriseIndex.Add(report.EnterpriseId.Value, index);
         _enterprises.Add((report.EnterpriseId, report.Region, report.Sector));
         _window.EnsureCapacity(index + 1);
+        _alertHistory.EnsureCapacity(index + 1);
         if (_openAlerts.Length <= index)
         {
-            Array.Resize(ref _openAlerts, Math.Max(16, _openAlerts.Length * 2));
+            var size = Math.Max(16, _openAlerts.Length * 2);
+            Array.Resize(ref _openAlerts, size);
+            Array.Resize(ref _grade, size);
+            Array.Resize(ref _gradedHour, size);
+            Array.Resize(ref _regrade, size);
         }
         return index;
     }
@@ -126,6 +161,7 @@ public sealed class SupervisionEngine
         var max = frozen ? _rules.FrozenMaxC : _rules.ChilledMaxC;
         var min = frozen ? double.NegativeInfinity : _rules.ChilledMinC;
         var t = reading.TemperatureC;
+        Anomaly(ref device.Temperature, in report, enterprise, reading.DeviceId, "temperatureC", t, frozen ? "frozen store" : "chilled store", RuleIds.ColdChainAnomaly, changes);
         var excess = t > max ? t - max : t < min ? min - t : 0;
         var gap = device.LastObserved == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(at - device.LastObserved);
         device.LastObserved = at;
@@ -171,11 +207,17 @@ public sealed class SupervisionEngine
             new("temperatureC", t, limit, null),
             new("excursionMinutes", Math.Round(duration.TotalMinutes, 1), _rules.MinExcursion.TotalMinutes, null),
         ];
-        Raise(ref device, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+        Raise(ref device.Alert, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
     }
 
     private void Telemetry(in Report report, int enterprise, EquipmentTelemetry telemetry, List<Alert> changes)
     {
+        // Flags (0/1) are judged by rules; continuous metrics (pressure, current, speed…) by the anomaly detector.
+        if (telemetry.Metric is not (EquipmentMetrics.TrappedPassenger or EquipmentMetrics.DoorFault))
+        {
+            Anomaly(ref Series(enterprise, telemetry.EquipmentId, telemetry.Metric), in report, enterprise, telemetry.EquipmentId, telemetry.Metric, telemetry.Value, telemetry.EquipmentType.Name(), RuleIds.TelemetryAnomaly, changes);
+            return;
+        }
         if (telemetry.EquipmentType != EquipmentType.Elevator || telemetry.Metric != EquipmentMetrics.TrappedPassenger)
         {
             return;
@@ -209,20 +251,72 @@ public sealed class SupervisionEngine
         var minutes = TimeSpan.FromTicks(at - device.RunStart).TotalMinutes;
         var summary = string.Create(CultureInfo.InvariantCulture, $"elevator {telemetry.EquipmentId}: passengers trapped for {minutes:0} min");
         ExplanationItem[] explanation = [new(EquipmentMetrics.TrappedPassenger, telemetry.Value, 0, null), new("trappedMinutes", Math.Round(minutes, 1), null, null)];
-        Raise(ref device, in report, enterprise, RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+        Raise(ref device.Alert, in report, enterprise, RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
     }
 
-    private void Raise(ref DeviceState device, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes)
+    // Scores one reading of a numeric series with its own online detector; opens an alert when the score reaches
+    // the alert level and resolves it once the score falls below the resolve level.
+    private void Anomaly(ref SeriesState series, in Report report, int enterprise, string subject, string metric, double value, string what, string ruleId, List<Alert> changes)
     {
-        FillFeatures(enterprise, report.ObservedAt, _features);
-        var score = Math.Round(_scorer.Score(_features), 4);
-        if (device.Alert is { } open)
+        var at = report.ObservedAt.UtcTicks;
+        if (at <= series.LastObserved)
         {
-            device.Alert = open with
+            return;
+        }
+        series.LastObserved = at;
+        var expected = series.Detector.Expected;
+        var sigma = series.Detector.Sigma * 1.25;
+        var score = _detector.Update(ref series.Detector, value);
+        if (score < _rules.AnomalyResolveScore)
+        {
+            if (series.Alert is { } open)
+            {
+                series.Alert = null;
+                _openAlerts[enterprise]--;
+                changes.Add(open with { Status = AlertStatus.Resolved });
+            }
+            return;
+        }
+        if (score < _rules.AnomalyAlertScore)
+        {
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
+        ExplanationItem[] explanation =
+        [
+            new(metric, value, null, null),
+            new("expected", Math.Round(expected, 3), null, null),
+            new("anomalyScore", Math.Round(score, 4), _rules.AnomalyAlertScore, null),
+        ];
+        Raise(ref series.Alert, in report, enterprise, ruleId, subject, Severity.Warning, summary, explanation, series.Alert?.FirstSeen ?? report.ObservedAt, changes, violation: false);
+    }
+
+    // Telemetry series are keyed by equipment and metric; a cold store's temperature lives in its DeviceState.
+    private ref SeriesState Series(int enterprise, string subject, string metric)
+    {
+        if (!_seriesIndex.TryGetValue((enterprise, subject, metric), out var index))
+        {
+            index = _seriesIndex.Count;
+            _seriesIndex.Add((enterprise, subject, metric), index);
+            if (_series.Length <= index)
+            {
+                Array.Resize(ref _series, _series.Length * 2);
+            }
+        }
+        return ref _series[index];
+    }
+
+    private void Raise(ref Alert? slot, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes, bool violation = true)
+    {
+        var (score, version) = ScoreWithReasons(enterprise, report.ObservedAt);
+        explanation = WithModelReasons(explanation);
+        if (slot is { } open)
+        {
+            slot = open with
             {
                 Severity = (Severity)Math.Max((int)open.Severity, (int)severity),
                 RiskScore = score,
-                ModelVersion = _scorer.ModelVersion,
+                ModelVersion = version,
                 Summary = summary,
                 Explanation = explanation,
                 LastSeen = report.ObservedAt,
@@ -233,7 +327,13 @@ public sealed class SupervisionEngine
         {
             var key = string.Concat(ruleId, "|", report.EnterpriseId.Value, "|", subject);
             _openAlerts[enterprise]++;
-            device.Alert = new Alert
+            // Anomalies are not violations: they show in the score (open alerts) but not in the grade's alert history.
+            if (violation)
+            {
+                _alertHistory.AddOpened(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerDay, severity == Severity.Critical);
+                _regrade[enterprise] = true;
+            }
+            slot = new Alert
             {
                 AlertId = AlertIdFor(key, firstSeen),
                 Key = key,
@@ -245,7 +345,7 @@ public sealed class SupervisionEngine
                 Status = AlertStatus.Open,
                 RiskScore = score,
                 RuleId = ruleId,
-                ModelVersion = _scorer.ModelVersion,
+                ModelVersion = version,
                 Explanation = explanation,
                 Summary = summary,
                 FirstSeen = firstSeen,
@@ -253,8 +353,94 @@ public sealed class SupervisionEngine
                 Count = 1,
             };
         }
-        changes.Add(device.Alert);
+        changes.Add(slot);
     }
+
+    private void Grade(int enterprise, DateTimeOffset at, List<GradeChange> grades)
+    {
+        _gradedHour[enterprise] = at.UtcTicks / TimeSpan.TicksPerHour;
+        _regrade[enterprise] = false;
+        var (score, version) = ScoreWithReasons(enterprise, at);
+        _alertHistory.Sum(enterprise, at.UtcTicks / TimeSpan.TicksPerDay, out var alerts, out var critical);
+        var (grade, decisive) = _rules.Grading.Decide(score, alerts, critical);
+        var previous = _grade[enterprise];
+        if ((byte)grade == previous)
+        {
+            return;
+        }
+        _grade[enterprise] = (byte)grade;
+        var model = WithModelReasons([decisive]);
+        var (id, region, sector) = _enterprises[enterprise];
+        grades.Add(new GradeChange(id.Value, region.ToString(), sector, previous == 0 ? null : (CreditGrade)previous, grade, score, model, version, at));
+    }
+
+    // Scores the enterprise with its sector's model, leaving the features in _features and the attributions in _contributions.
+    private (double Score, string Version) ScoreWithReasons(int enterprise, DateTimeOffset at)
+    {
+        FillFeatures(enterprise, at, _features);
+        if (_models.For(_enterprises[enterprise].Sector) is not { } scorer)
+        {
+            Array.Clear(_contributions);
+            return (0, NoModel);
+        }
+        return (Math.Round(scorer.Score(_features, _contributions), 4), scorer.ModelVersion);
+    }
+
+    // The rule's evidence followed by the model's top contributing features (largest share of the score first).
+    private ExplanationItem[] WithModelReasons(ExplanationItem[] evidence)
+    {
+        Span<int> top = stackalloc int[TopContributions];
+        var count = TopFeatures(top);
+        if (count == 0)
+        {
+            return evidence;
+        }
+        var items = new ExplanationItem[evidence.Length + count];
+        evidence.CopyTo(items, 0);
+        for (var i = 0; i < count; i++)
+        {
+            items[evidence.Length + i] = ModelReason(top[i]);
+        }
+        return items;
+    }
+
+    private ExplanationItem ModelReason(int feature) =>
+        new(RiskFeatures.Names[feature], Math.Round(_features[feature], 4), RuleLimit(feature), Math.Round(_contributions[feature], 4));
+
+    // Indices of the features with the largest positive contributions, most first; contributions under 0.0001 do not count.
+    private int TopFeatures(Span<int> top)
+    {
+        var count = 0;
+        for (var f = 0; f < RiskFeatures.Count; f++)
+        {
+            if (!(_contributions[f] >= 1e-4))
+            {
+                continue;
+            }
+            var at = count < top.Length ? count++ : top.Length;
+            while (at > 0 && _contributions[top[at - 1]] < _contributions[f])
+            {
+                if (at < top.Length)
+                {
+                    top[at] = top[at - 1];
+                }
+                at--;
+            }
+            if (at < top.Length)
+            {
+                top[at] = f;
+            }
+        }
+        return count;
+    }
+
+    // The regulatory limit a feature is judged against, where a rule applies to it.
+    private static double? RuleLimit(int feature) => feature switch
+    {
+        RiskFeatures.MaxExcessC24h => 0,
+        RiskFeatures.TrappedEvents24h => 0,
+        _ => null,
+    };
 
     private void FillFeatures(int enterprise, DateTimeOffset at, Span<float> features)
     {
@@ -277,8 +463,16 @@ public sealed class SupervisionEngine
         return "al-" + Convert.ToHexStringLower(hash[..8]);
     }
 
+    private struct SeriesState
+    {
+        public long LastObserved;
+        public AnomalyState Detector;
+        public Alert? Alert;
+    }
+
     private struct DeviceState
     {
+        public SeriesState Temperature;
         public long LastObserved;
         public long RunStart;
         public double RunPeak;

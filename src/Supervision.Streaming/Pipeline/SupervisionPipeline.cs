@@ -23,30 +23,48 @@ public static class PipelineStages
             .Where(changes => changes.Count > 0);
 }
 
+/// <summary>What the engine made of one batch: alert changes and credit grade changes.</summary>
+/// <param name="Alerts">Alerts opened, updated or resolved.</param>
+/// <param name="Grades">Credit grade changes.</param>
+public sealed record PipelineOutput(IReadOnlyList<Alert> Alerts, IReadOnlyList<GradeChange> Grades);
+
 /// <summary>
 /// The running pipeline: one subscription to the batch source through the engine, shared by every sink (store
-/// writer, SignalR hub). Sinks subscribe to <see cref="Alerts"/> before <see cref="Start"/>.
+/// writer, SignalR hub). Sinks subscribe to <see cref="Alerts"/> and <see cref="GradeChanges"/> before <see cref="Start"/>.
 /// </summary>
 public sealed class SupervisionPipeline : IDisposable
 {
-    private readonly IConnectableObservable<IReadOnlyList<Alert>> _alerts;
+    private readonly IConnectableObservable<PipelineOutput> _outputs;
     private IDisposable? _connection;
 
     /// <summary>A pipeline from <paramref name="source"/> through <paramref name="engine"/>.</summary>
     public SupervisionPipeline(IObservable<ReportBatch> source, SupervisionEngine engine)
     {
         Engine = engine;
-        _alerts = source.DetectAlerts(engine).Publish();
+        _outputs = source
+            .Select(batch =>
+            {
+                var alerts = new List<Alert>();
+                var grades = new List<GradeChange>();
+                engine.Process(batch, alerts, grades);
+                return new PipelineOutput(alerts, grades);
+            })
+            .Publish();
+        Alerts = _outputs.Where(o => o.Alerts.Count > 0).Select(o => o.Alerts);
+        GradeChanges = _outputs.Where(o => o.Grades.Count > 0).Select(o => o.Grades);
     }
 
     /// <summary>The engine, for feature look-ups and model roll-out.</summary>
     public SupervisionEngine Engine { get; }
 
     /// <summary>Alert changes, one list per batch that changed any.</summary>
-    public IObservable<IReadOnlyList<Alert>> Alerts => _alerts;
+    public IObservable<IReadOnlyList<Alert>> Alerts { get; }
+
+    /// <summary>Credit grade changes, one list per batch that changed any grade.</summary>
+    public IObservable<IReadOnlyList<GradeChange>> GradeChanges { get; }
 
     /// <summary>Connects the source; idempotent.</summary>
-    public void Start() => _connection ??= _alerts.Connect();
+    public void Start() => _connection ??= _outputs.Connect();
 
     /// <inheritdoc/>
     public void Dispose() => _connection?.Dispose();

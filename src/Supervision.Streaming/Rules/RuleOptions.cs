@@ -1,3 +1,5 @@
+using Supervision.Scoring.Anomaly;
+
 namespace Supervision.Streaming.Rules;
 
 /// <summary>Regulatory limits and judgement periods the rules apply (DOMAIN.md "Regulatory rules with sources").</summary>
@@ -21,9 +23,29 @@ public sealed class RuleOptions
     /// <summary>Longest gap between two readings that still counts as one continuous observation.</summary>
     public TimeSpan MaxReadingGap { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The streaming anomaly detector run on every numeric sensor series (cold-chain temperature, equipment telemetry).</summary>
+    public AnomalyOptions Anomaly { get; set; } = new();
+
+    /// <summary>Anomaly score at which a series opens an anomaly alert.</summary>
+    public double AnomalyAlertScore { get; set; } = 0.9;
+
+    /// <summary>Anomaly score under which an open anomaly alert resolves.</summary>
+    public double AnomalyResolveScore { get; set; } = 0.3;
+
+    /// <summary>Credit grade thresholds.</summary>
+    public GradingOptions Grading { get; set; } = new();
+
     /// <summary>Checks the values; returns the first problem, naming the key, or null.</summary>
     public string? Validate()
     {
+        if (!(AnomalyResolveScore > 0 && AnomalyResolveScore < AnomalyAlertScore && AnomalyAlertScore <= 1))
+        {
+            return "Rules:AnomalyResolveScore must be above 0 and below Rules:AnomalyAlertScore, which must be at most 1";
+        }
+        if (Grading.Validate() is { } grading)
+        {
+            return grading;
+        }
         if (ChilledMinC >= ChilledMaxC)
         {
             return "Rules:ChilledMinC must be below Rules:ChilledMaxC";
@@ -46,4 +68,6 @@ public static class RuleIds
     public const string FrozenMax = "haccp.frozen.max";
     public const string ChilledRange = "haccp.chilled.range";
     public const string ElevatorTrapped = "tsg.elevator.trapped";
+    public const string ColdChainAnomaly = "anomaly.coldchain.temperature";
+    public const string TelemetryAnomaly = "anomaly.equipment.telemetry";
 }

@@ -72,13 +72,18 @@ public class ReportsApiTests
         Assert.That(alert.GetProperty("severity").GetString(), Is.EqualTo("warning"));
         Assert.That(alert.GetProperty("status").GetString(), Is.EqualTo("open"));
         Assert.That(alert.GetProperty("ruleId").GetString(), Is.EqualTo("haccp.frozen.max"));
-        Assert.That(alert.GetProperty("modelVersion").GetString(), Does.Match(@"^risk@\d+$"));
+        Assert.That(alert.GetProperty("modelVersion").GetString(), Does.Match(@"^food@\d+$"), "food enterprises are scored by the food model");
         Assert.That(alert.GetProperty("riskScore").GetDouble(), Is.InRange(0.0, 1.0));
         Assert.That(alert.GetProperty("count").GetInt32(), Is.EqualTo(1));
         var explanation = alert.GetProperty("explanation")[0];
         Assert.That(explanation.GetProperty("feature").GetString(), Is.EqualTo("temperatureC"));
         Assert.That(explanation.GetProperty("value").GetDouble(), Is.EqualTo(-12.5));
         Assert.That(explanation.GetProperty("limit").GetDouble(), Is.EqualTo(-18));
+        // After the rule's evidence come the model's reasons: features of the score with their contributions.
+        var reasons = alert.GetProperty("explanation").EnumerateArray().Where(e => e.GetProperty("contribution").ValueKind == JsonValueKind.Number).ToList();
+        Assert.That(reasons, Is.Not.Empty, $"no model contribution in {alert}");
+        Assert.That(reasons.Select(r => r.GetProperty("contribution").GetDouble()), Is.All.GreaterThan(0));
+        Assert.That(reasons.Select(r => r.GetProperty("feature").GetString()), Is.SubsetOf(Supervision.Scoring.Features.RiskFeatures.Names));
 
         // Minute 10 opens the alert and minute 11 extends it: two messages for one alert, nothing else.
         var alertId = alert.GetProperty("alertId").GetString();

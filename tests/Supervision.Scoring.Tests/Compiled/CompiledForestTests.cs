@@ -1,0 +1,221 @@
+using System.Runtime.Intrinsics.X86;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Supervision.Scoring.Compiled;
+using Supervision.Scoring.Features;
+using Supervision.Scoring.Models;
+using Supervision.Scoring.Training;
+
+namespace Supervision.Scoring.Tests.Compiled;
+
+public class CompiledForestTests
+{
+    private const int ParityRows = 100_000;
+    private const double Tolerance = 1e-5;
+
+    [Test]
+    public void Probability_CategoricalModelWithMissingValues_MatchesPredictionEngineOn100kRows()
+    {
+        var context = new MLContext(3);
+        var training = context.Data.LoadFromEnumerable(MixedRows(20_000, new Random(1)));
+        var pipeline = context.Transforms.Categorical.OneHotEncoding(nameof(MixedRow.Category))
+            .Append(context.Transforms.Concatenate("Features", nameof(MixedRow.Numbers), nameof(MixedRow.Category)))
+            .Append(context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                NumberOfTrees = 60,
+                NumberOfLeaves = 20,
+                CategoricalSplit = true,
+                NumberOfThreads = 1,
+                Seed = 3,
+            }));
+        var fitted = pipeline.Fit(training);
+        // Round-trip through a file: the server compiles models loaded from disk, not fresh ones.
+        var path = Path.Combine(Path.GetTempPath(), $"supervision-categorical-{Guid.NewGuid():N}.zip");
+        context.Model.Save(fitted, training.Schema, path);
+        var model = context.Model.Load(path, out _);
+        File.Delete(path);
+
+        var rows = MixedRows(ParityRows, new Random(2));
+        var featurized = context.Data.CreateEnumerable<FeaturizedRow>(model.Transform(context.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
+        var width = featurized[0].Features.Length;
+        var compiled = CompiledForest.Compile(model, width);
+        var engine = context.Model.CreatePredictionEngine<MixedRow, MixedPrediction>(model);
+
+        var categoricalNodes = 0;
+        var worst = 0.0;
+        var batch = new float[ParityRows * width];
+        for (var i = 0; i < ParityRows; i++)
+        {
+            var expected = engine.Predict(rows[i]).Probability;
+            var actual = compiled.Probability(featurized[i].Features);
+            worst = Math.Max(worst, Math.Abs(expected - actual));
+            featurized[i].Features.CopyTo(batch, i * width);
+        }
+        var batched = new float[ParityRows];
+        compiled.ProbabilityBatch(batch, batched);
+        for (var i = 0; i < ParityRows; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(batched[i] - compiled.Probability(featurized[i].Features)));
+        }
+        categoricalNodes = CountCategoricalSplits(model);
+        Assert.That(categoricalNodes, Is.GreaterThan(0), "the model must split on the categorical feature, or the test proves nothing about it");
+        Assert.That(rows.Count(r => float.IsNaN(r.Numbers[0]) || float.IsNaN(r.Numbers[1])), Is.GreaterThan(ParityRows / 20));
+        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [Test]
+    public void Probability_RiskModelWithMissingValues_MatchesPredictionEngineOn100kRows()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        Assert.That(model.Compiled.VectorPath, Is.EqualTo(Avx512F.IsSupported && Avx512CD.IsSupported), "which evaluation this test covers");
+        var random = new Random(4);
+        var rows = new float[ParityRows * RiskFeatures.Count];
+        var expected = new double[ParityRows];
+        var worst = 0.0;
+        for (var i = 0; i < ParityRows; i++)
+        {
+            var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
+            RandomRiskRow(random, row);
+            expected[i] = model.ReferenceScore(row);
+            worst = Math.Max(worst, Math.Abs(expected[i] - model.Compiled.Probability(row)));
+        }
+        // An odd count, so the batch's last chunk is partial.
+        var batched = new float[ParityRows - 3];
+        model.Compiled.ProbabilityBatch(rows.AsSpan(0, batched.Length * RiskFeatures.Count), batched);
+        for (var i = 0; i < batched.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(expected[i] - batched[i]));
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [Test]
+    public void Attribute_AnyRow_ContributionsSumToMarginMinusBase()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var random = new Random(5);
+        var row = new float[RiskFeatures.Count];
+        var contributions = new double[RiskFeatures.Count];
+        for (var i = 0; i < 1000; i++)
+        {
+            RandomRiskRow(random, row);
+            Array.Clear(contributions);
+            var margin = model.Compiled.Attribute(row, contributions);
+            Assert.That(contributions.Sum(), Is.EqualTo(margin - model.Compiled.BaseMargin).Within(1e-4));
+            Assert.That(margin, Is.EqualTo(model.Compiled.Margin(row)).Within(1e-5), "the attributing walk and the vector path agree");
+        }
+    }
+
+    [Test]
+    public void Score_MoreExcursionMinutes_RaisesScoreAndItsContribution()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var calm = new float[RiskFeatures.Count];
+        calm[RiskFeatures.Sector] = 1;
+        calm[RiskFeatures.Readings24h] = 1440;
+        var troubled = (float[])calm.Clone();
+        troubled[RiskFeatures.ExcursionMinutes24h] = 120;
+        troubled[RiskFeatures.OverLimitShare24h] = 120f / 1440;
+        var calmContributions = new double[RiskFeatures.Count];
+        var troubledContributions = new double[RiskFeatures.Count];
+
+        var calmScore = ((IRiskScorer)model).Score(calm, calmContributions);
+        var troubledScore = ((IRiskScorer)model).Score(troubled, troubledContributions);
+
+        Assert.That(troubledScore, Is.GreaterThan(calmScore));
+        Assert.That(troubledContributions[RiskFeatures.ExcursionMinutes24h], Is.GreaterThan(calmContributions[RiskFeatures.ExcursionMinutes24h]));
+        Assert.That(troubledContributions[RiskFeatures.ExcursionMinutes24h], Is.GreaterThan(0));
+        Assert.That(troubledScore, Is.EqualTo(model.ReferenceScore(troubled)).Within(Tolerance));
+    }
+
+    [Test]
+    public void Compile_NotAFastTreeModel_SaysWhatItIs()
+    {
+        var context = new MLContext(1);
+        var data = context.Data.LoadFromEnumerable(MixedRows(500, new Random(1)).Select(r => new RiskRow { Features = [r.Numbers[0] is var x && float.IsNaN(x) ? 0 : x, 0, 0, 0, 0, 0, 0], Label = r.Label }));
+        var model = context.BinaryClassification.Trainers.SdcaLogisticRegression(nameof(RiskRow.Label), nameof(RiskRow.Features)).Fit(data);
+        var error = Assert.Throws<ModelCompileException>(() => CompiledForest.Compile(model, RiskFeatures.Count));
+        Assert.That(error!.Message, Does.StartWith("the model's predictor is LinearBinaryModelParameters, not FastTree binary"));
+    }
+
+    private static string CommittedModels => Path.Combine(RepositoryRoot(), "models");
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Supervision.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("Supervision.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    // Realistic ranges, one value in ten missing.
+    private static void RandomRiskRow(Random random, Span<float> row)
+    {
+        row[RiskFeatures.Sector] = 1;
+        row[RiskFeatures.Readings24h] = random.Next(0, 4400);
+        row[RiskFeatures.ExcursionMinutes24h] = random.NextDouble() < 0.5 ? 0 : random.Next(0, 400);
+        row[RiskFeatures.OverLimitShare24h] = (float)(random.NextDouble() * 0.3);
+        row[RiskFeatures.TrappedEvents24h] = 0;
+        row[RiskFeatures.MaxExcessC24h] = (float)(random.NextDouble() * 10);
+        row[RiskFeatures.OpenAlerts] = random.Next(0, 4);
+        for (var f = 1; f < row.Length; f++)
+        {
+            if (random.NextDouble() < 0.1)
+            {
+                row[f] = float.NaN;
+            }
+        }
+    }
+
+    private static int CountCategoricalSplits(ITransformer model)
+    {
+        var last = ((IEnumerable<ITransformer>)model).Last();
+        var parameters = ((ISingleFeaturePredictionTransformer<object>)last).Model;
+        var fastTree = (FastTreeBinaryModelParameters)parameters.GetType().GetProperties().First(p => p.Name == "SubModel" && p.PropertyType == typeof(FastTreeBinaryModelParameters)).GetValue(parameters)!;
+        return fastTree.TrainedTreeEnsemble.Trees.Sum(t => t.CategoricalSplitFlags.Count(flag => flag));
+    }
+
+    private static List<MixedRow> MixedRows(int count, Random random)
+    {
+        string[] categories = ["cold-store", "truck", "market", "warehouse", "kitchen", "port", "farm"];
+        var rows = new List<MixedRow>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var a = (float)(random.NextDouble() * 10);
+            var b = (float)((random.NextDouble() * 4) - 2);
+            var c = random.Next(categories.Length);
+            var logit = (0.6 * a) - 3 + (c is 1 or 4 ? 2.5 : c == 6 ? -1.5 : 0) + b;
+            var label = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
+            rows.Add(new MixedRow
+            {
+                Numbers = [random.NextDouble() < 0.1 ? float.NaN : a, random.NextDouble() < 0.1 ? float.NaN : b, (float)random.NextDouble()],
+                Category = random.NextDouble() < 0.02 ? "unseen-" + random.Next(5) : categories[c],
+                Label = label,
+            });
+        }
+        return rows;
+    }
+
+    public sealed class MixedRow
+    {
+        [VectorType(3)]
+        public float[] Numbers { get; set; } = [];
+
+        public string Category { get; set; } = "";
+
+        public bool Label { get; set; }
+    }
+
+    public sealed class MixedPrediction
+    {
+        public float Probability { get; set; }
+    }
+
+    public sealed class FeaturizedRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
