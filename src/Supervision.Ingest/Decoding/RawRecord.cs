@@ -45,6 +45,29 @@ public sealed class RawRecord
     /// <summary>Problems the decoder found (wrong JSON type, duplicate or unknown field); validation adds to them.</summary>
     public List<Validation.FieldError> DecodeErrors { get; } = [];
 
+    /// <summary>Envelope field names in the order <see cref="GetHeader"/> and <see cref="SetHeader"/> number them.</summary>
+    public static readonly string[] HeaderNames = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
+
+    /// <summary>The envelope field numbered <paramref name="header"/> in <see cref="HeaderNames"/>.</summary>
+    public string? GetHeader(int header) => header switch
+    {
+        0 => ReportId, 1 => EnterpriseId, 2 => Region, 3 => Sector, 4 => Kind, _ => ObservedAt,
+    };
+
+    /// <summary>Sets the envelope field numbered <paramref name="header"/> in <see cref="HeaderNames"/>.</summary>
+    public void SetHeader(int header, string? value)
+    {
+        switch (header)
+        {
+            case 0: ReportId = value; break;
+            case 1: EnterpriseId = value; break;
+            case 2: Region = value; break;
+            case 3: Sector = value; break;
+            case 4: Kind = value; break;
+            default: ObservedAt = value; break;
+        }
+    }
+
     /// <summary>Resets for the next record.</summary>
     public void Clear()
     {

@@ -105,7 +105,7 @@ public sealed partial class ReportDecoder
     /// <summary>Where a CSV or Arrow column goes in a <see cref="RawRecord"/>.</summary>
     internal readonly record struct Column(int Header, string? PayloadName, string? ExtraName)
     {
-        public static readonly string[] HeaderNames = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
+        public static string[] HeaderNames => RawRecord.HeaderNames;
 
         /// <summary>An envelope field, a <c>payload.&lt;name&gt;</c> field, or an extra column a profile may map.</summary>
         public static Column Create(string name)
@@ -146,18 +146,7 @@ public sealed partial class ReportDecoder
             }
         }
 
-        public void SetHeader(RawRecord raw, string? value)
-        {
-            switch (Header)
-            {
-                case 0: raw.ReportId = value; break;
-                case 1: raw.EnterpriseId = value; break;
-                case 2: raw.Region = value; break;
-                case 3: raw.Sector = value; break;
-                case 4: raw.Kind = value; break;
-                default: raw.ObservedAt = value; break;
-            }
-        }
+        public void SetHeader(RawRecord raw, string? value) => raw.SetHeader(Header, value);
     }
 
     /// <summary>RFC 4180 rows over UTF-8 bytes: quoted cells, doubled quotes, CRLF or LF.</summary>

@@ -38,7 +38,7 @@ public sealed record MappingProfileDocument
 public sealed class MappingProfile
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-    private static readonly string[] Header = ["reportId", "enterpriseId", "region", "sector", "kind", "observedAt"];
+    private static readonly string[] Header = RawRecord.HeaderNames;
 
     private readonly (string From, string To)[] _renames;
     private readonly (string Path, UnitConversion Unit)[] _units;
@@ -242,10 +242,7 @@ public sealed class MappingProfile
         var header = Array.IndexOf(Header, path);
         if (header >= 0)
         {
-            var text = header switch
-            {
-                0 => raw.ReportId, 1 => raw.EnterpriseId, 2 => raw.Region, 3 => raw.Sector, 4 => raw.Kind, _ => raw.ObservedAt,
-            };
+            var text = raw.GetHeader(header);
             return text is null ? null : new RawField(path, RawValueKind.String, text, 0);
         }
         var (list, name) = path.StartsWith("payload.", StringComparison.Ordinal) ? (raw.Payload, path[8..]) : (raw.Extra, path);
@@ -258,7 +255,7 @@ public sealed class MappingProfile
         var header = Array.IndexOf(Header, path);
         if (header >= 0)
         {
-            SetHeader(raw, header, null);
+            raw.SetHeader(header, null);
             return;
         }
         var (list, name) = path.StartsWith("payload.", StringComparison.Ordinal) ? (raw.Payload, path[8..]) : (raw.Extra, path);
@@ -271,26 +268,13 @@ public sealed class MappingProfile
         if (header >= 0)
         {
             var text = value.Text ?? (value.Kind == RawValueKind.Number ? value.Number.ToString("R", CultureInfo.InvariantCulture) : null);
-            SetHeader(raw, header, text);
+            raw.SetHeader(header, text);
             return;
         }
         var name = path[8..];
         raw.HasPayload = true;
         raw.Payload.RemoveAll(f => f.Name == name);
         raw.Payload.Add(value with { Name = name });
-    }
-
-    private static void SetHeader(RawRecord raw, int header, string? text)
-    {
-        switch (header)
-        {
-            case 0: raw.ReportId = text; break;
-            case 1: raw.EnterpriseId = text; break;
-            case 2: raw.Region = text; break;
-            case 3: raw.Sector = text; break;
-            case 4: raw.Kind = text; break;
-            default: raw.ObservedAt = text; break;
-        }
     }
 }
 
