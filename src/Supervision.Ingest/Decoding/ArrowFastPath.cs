@@ -21,11 +21,15 @@ internal sealed class ArrowFastPath
     private readonly DateTimeOffset _latest;
     private readonly int[] _header;
     private readonly int[] _payload;
-    private readonly string[] _payloadNames;
+    private readonly Role[] _roles;
+    private readonly IArrowArray[] _payloadArrays;
+    private readonly int[] _columnOf = new int[(int)Role.Count];
     private readonly Memo _enterpriseMemo = new();
     private readonly Memo _regionMemo = new();
     private readonly Memo _kindMemo = new();
     private readonly Memo _timeMemo = new();
+    private readonly Memo _storageMemo = new();
+    private FoodStorageClass _storage;
     private DateTimeOffset _observedAt;
     private RecordBatch _batch = null!;
     private StringArray _reportIds = null!, _enterprises = null!, _regions = null!, _sectors = null!, _kinds = null!, _times = null!;
@@ -40,7 +44,8 @@ internal sealed class ArrowFastPath
         _latest = now + skew;
         _header = header;
         _payload = payload;
-        _payloadNames = payloadNames;
+        _roles = [.. payloadNames.Select(RoleOf)];
+        _payloadArrays = new IArrowArray[payload.Length];
     }
 
     /// <summary>A fast path for this schema, or null when the schema is not the plain shape it handles.</summary>
@@ -80,6 +85,11 @@ internal sealed class ArrowFastPath
         _sectors = (StringArray)batch.Column(_header[3]);
         _kinds = (StringArray)batch.Column(_header[4]);
         _times = (StringArray)batch.Column(_header[5]);
+        for (var p = 0; p < _payload.Length; p++)
+        {
+            _payloadArrays[p] = batch.Column(_payload[p]);
+        }
+        _storageMemo.Reset();
         _enterpriseMemo.Reset();
         _regionMemo.Reset();
         _kindMemo.Reset();
@@ -182,66 +192,97 @@ internal sealed class ArrowFastPath
         return true;
     }
 
-    private ColdChainReading? ColdChain(int row)
+    // Which payload fields the row carries, as a bit per role, with the column of each.
+    private int Present(int row)
     {
-        string? device = null, storage = null;
-        var temperature = double.NaN;
         var present = 0;
-        for (var p = 0; p < _payload.Length; p++)
+        for (var p = 0; p < _payloadArrays.Length; p++)
         {
-            var column = _batch.Column(_payload[p]);
-            if (column.IsNull(row))
+            if (!_payloadArrays[p].IsNull(row))
             {
-                continue;
-            }
-            present++;
-            switch (_payloadNames[p])
-            {
-                case "deviceId": device = Text(column, row); break;
-                case "storageClass": storage = Text(column, row); break;
-                case "temperatureC": temperature = column is DoubleArray d ? d.GetValue(row)!.Value : double.NaN; break;
-                default: return null;
+                present |= 1 << (int)_roles[p];
+                _columnOf[(int)_roles[p]] = p;
             }
         }
-        if (present != 3 || device is not { Length: > 0 and <= 64 } || !EquipmentMetrics.TryParseStorage(storage, out var storageClass)
-            || !(temperature >= -80 && temperature <= 60))
+        return present;
+    }
+
+    private const int ColdChainFields = (1 << (int)Role.DeviceId) | (1 << (int)Role.StorageClass) | (1 << (int)Role.TemperatureC);
+    private const int TelemetryFields = (1 << (int)Role.EquipmentId) | (1 << (int)Role.EquipmentType) | (1 << (int)Role.Metric) | (1 << (int)Role.Value);
+
+    private ColdChainReading? ColdChain(int row)
+    {
+        if (Present(row) != ColdChainFields)
         {
             return null;
         }
-        return new ColdChainReading(device, storageClass, temperature);
+        var device = Text(Role.DeviceId, row);
+        var temperature = Number(Role.TemperatureC, row);
+        if (device is not { Length: > 0 and <= 64 } || !(temperature >= -80 && temperature <= 60)
+            || _payloadArrays[_columnOf[(int)Role.StorageClass]] is not StringArray storageColumn)
+        {
+            return null;
+        }
+        var storageBytes = storageColumn.GetBytes(row);
+        if (!_storageMemo.Matches(storageBytes))
+        {
+            if (!EquipmentMetrics.TryParseStorage(_interner.Get(storageBytes), out _storage))
+            {
+                _storageMemo.Reset();
+                return null;
+            }
+            _storageMemo.Set(storageBytes);
+        }
+        return new ColdChainReading(device, _storage, temperature);
     }
 
     private EquipmentTelemetry? Telemetry(int row)
     {
-        string? equipment = null, type = null, metric = null;
-        var value = double.NaN;
-        var present = 0;
-        for (var p = 0; p < _payload.Length; p++)
+        if (Present(row) != TelemetryFields)
         {
-            var column = _batch.Column(_payload[p]);
-            if (column.IsNull(row))
-            {
-                continue;
-            }
-            present++;
-            switch (_payloadNames[p])
-            {
-                case "equipmentId": equipment = Text(column, row); break;
-                case "equipmentType": type = Text(column, row); break;
-                case "metric": metric = Text(column, row); break;
-                case "value": value = column is DoubleArray d ? d.GetValue(row)!.Value : double.NaN; break;
-                default: return null;
-            }
+            return null;
         }
-        if (present != 4 || equipment is not { Length: > 0 and <= 64 } || metric is not { Length: > 0 and <= 64 }
-            || !EquipmentMetrics.TryParseType(type, out var equipmentType) || !(value >= -1e9 && value <= 1e9))
+        var equipment = Text(Role.EquipmentId, row);
+        var metric = Text(Role.Metric, row);
+        var value = Number(Role.Value, row);
+        if (equipment is not { Length: > 0 and <= 64 } || metric is not { Length: > 0 and <= 64 }
+            || !EquipmentMetrics.TryParseType(Text(Role.EquipmentType, row), out var equipmentType) || !(value >= -1e9 && value <= 1e9))
         {
             return null;
         }
         return new EquipmentTelemetry(equipment, equipmentType, metric, value);
     }
 
-    private string? Text(IArrowArray column, int row) => column is StringArray s ? _interner.Get(s.GetBytes(row)) : null;
+    private string? Text(Role role, int row) =>
+        _payloadArrays[_columnOf[(int)role]] is StringArray s ? _interner.Get(s.GetBytes(row)) : null;
+
+    private double Number(Role role, int row) =>
+        _payloadArrays[_columnOf[(int)role]] is DoubleArray d ? d.GetValue(row)!.Value : double.NaN;
+
+    private static Role RoleOf(string name) => name switch
+    {
+        "deviceId" => Role.DeviceId,
+        "storageClass" => Role.StorageClass,
+        "temperatureC" => Role.TemperatureC,
+        "equipmentId" => Role.EquipmentId,
+        "equipmentType" => Role.EquipmentType,
+        "metric" => Role.Metric,
+        "value" => Role.Value,
+        _ => Role.Other,
+    };
+
+    private enum Role
+    {
+        DeviceId,
+        StorageClass,
+        TemperatureC,
+        EquipmentId,
+        EquipmentType,
+        Metric,
+        Value,
+        Other,
+        Count,
+    }
 
     /// <summary>The bytes of the last value parsed from a column, so repeats in the next rows skip parsing.</summary>
     private sealed class Memo
