@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
 using Supervision.Storage.History;
+using Supervision.Storage.Queries;
 using Supervision.Storage.Writing;
 using Supervision.Streaming.Pipeline;
 
@@ -32,7 +33,12 @@ public sealed class PipelineHost : BackgroundService
         _writer = writer;
         _logger = logger;
         _pipeline.Alerts.Subscribe(
-            alerts => _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult(),
+            alerts =>
+            {
+                _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                // The pipeline scores on alert decisions; those scores feed the analyst risk queries.
+                _writer.EnqueueScoresAsync([.. alerts.Select(RiskScoreRecord.FromAlert)], CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            },
             error =>
             {
                 _failure = "pipeline stopped: " + error.Message;

@@ -19,6 +19,15 @@ public sealed record RiskScoreRecord(
 {
     /// <summary>The feature of the first reason, or empty.</summary>
     public string TopReason => Reasons.Count > 0 ? Reasons[0].Feature : "";
+
+    /// <summary>
+    /// The score an alert change carries, as a score of its enterprise at the alert's last-seen time (the
+    /// pipeline scores on alert decisions). Its id is the alert id and event version, so re-recording is idempotent.
+    /// </summary>
+    public static RiskScoreRecord FromAlert(Alert alert) => new(
+        alert.AlertId + "@" + History.StoredForms.AlertVersion(alert).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        alert.EnterpriseId, alert.Region, alert.Sector, alert.LastSeen, alert.RiskScore, alert.ModelVersion,
+        [.. alert.Explanation.OrderByDescending(e => e.Contribution ?? 0)]);
 }
 
 /// <summary>An enterprise's risk and grade as of one moment (periodic or on change).</summary>
