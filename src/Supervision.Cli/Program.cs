@@ -6,6 +6,7 @@ const string Usage = """
     verbs:
       simulate   stream simulated enterprise reports to a server, or write them as NDJSON
       train      train the risk model on simulator history and write it with its card
+      query      run an analyst query (trend, top, heat, alert-stats, timeline, audit, alerts) on a server
 
     'supervision <verb> --help' shows a verb's options.
     """;
@@ -44,6 +45,13 @@ try
                 return 0;
             }
             return TrainCommand.Run(new CommandLine(rest), Console.Error, TimeProvider.System);
+        case "query":
+            if (wantsHelp)
+            {
+                Console.WriteLine(QueryCommand.Help);
+                return 0;
+            }
+            return await QueryCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token);
         default:
             Console.Error.WriteLine($"supervision: unknown verb '{verb}'; run 'supervision --help'");
             return 2;
