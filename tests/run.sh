@@ -17,6 +17,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libgomp1 >/dev/null 2>&1 || missing+=(libgomp1)
 if [ -z "${SUPERVISION_CLICKHOUSE_URL:-}" ]; then
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)
   command -v clickhouse-client >/dev/null 2>&1 || missing+=(clickhouse-client)
 fi

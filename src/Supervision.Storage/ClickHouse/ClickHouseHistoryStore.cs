@@ -336,12 +336,13 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
         var e = Criterion(query.EnterpriseId, "enterpriseId");
         var entries = new List<TimelineEntry>();
         entries.AddRange((await ReadAsync(Bind($"""
-            SELECT observed_ms AS t, report_id, kind, subject, metric, value, payload FROM {_database}.reports FINAL
+            SELECT observed_ms AS t, report_id, kind, subject, attribute, metric, value, payload FROM {_database}.reports FINAL
             WHERE enterprise_id = {e} AND observed_ms >= {query.From} AND observed_ms < {query.To} ORDER BY t DESC, report_id LIMIT {n}
             """), cancellation).ConfigureAwait(false)).Select(r => new TimelineEntry(
                 FromMs(r.GetProperty("t").GetInt64()), "report", r.GetProperty("report_id").GetString()!,
                 Timeline.ReportSummary(r.GetProperty("kind").GetString()!, r.GetProperty("subject").GetString()!, r.GetProperty("metric").GetString()!, r.GetProperty("value").GetDouble()),
-                r.GetProperty("payload").GetString()!)));
+                PayloadJson(r.GetProperty("kind").GetString()!, r.GetProperty("subject").GetString()!, r.GetProperty("attribute").GetString()!,
+                    r.GetProperty("metric").GetString()!, r.GetProperty("value").GetDouble(), r.GetProperty("payload").GetString()!))));
         entries.AddRange((await ReadAsync(Bind($"""
             SELECT scored_ms AS t, score_id, score, model_version, reasons FROM {_database}.scores FINAL
             WHERE enterprise_id = {e} AND scored_ms >= {query.From} AND scored_ms < {query.To} ORDER BY t DESC, score_id LIMIT {n}

@@ -12,8 +12,9 @@ namespace Supervision.Storage.DuckDb;
 
 /// <summary>
 /// <see cref="IHistoryStore"/> in an embedded DuckDB file. DuckDB connections are not thread-safe, so one
-/// connection serves everything behind a lock. Writes go through the Appender into a temporary staging table,
-/// then <c>INSERT OR IGNORE</c> into the keyed table, which makes every append idempotent.
+/// connection serves everything behind a lock. Writes go through the Appender straight into keyed tables; when a
+/// key is already there (a retried write), the batch goes through a staging table and <c>INSERT OR IGNORE</c>
+/// instead, so every append is idempotent.
 /// </summary>
 public sealed class DuckDbHistoryStore : IHistoryStore
 {
@@ -62,6 +63,21 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL, taken_at TIMESTAMP NOT NULL,
             score DOUBLE NOT NULL, grade VARCHAR NOT NULL, model_version VARCHAR NOT NULL
             """;
+        using (var check = _connection.CreateCommand())
+        {
+            // Files of the walking skeleton lack the normalised and versioned columns; say so rather than fail on the first write.
+            check.CommandText = """
+                SELECT count(*) FROM information_schema.tables t
+                WHERE t.table_name IN ('reports', 'alert_events') AND NOT EXISTS (
+                    SELECT 1 FROM information_schema.columns c
+                    WHERE c.table_name = t.table_name AND c.column_name IN ('subject', 'version'))
+                """;
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+            {
+                throw new InvalidOperationException(
+                    $"the DuckDB file {_path} was written by an earlier version (no normalised report or alert version columns); move it away and restart");
+            }
+        }
         Execute($"CREATE TABLE IF NOT EXISTS reports ({reportColumns}, PRIMARY KEY (report_id))");
         Execute($"CREATE TABLE IF NOT EXISTS alert_events ({alertColumns}, PRIMARY KEY (alert_id, version))");
         Execute($"CREATE TABLE IF NOT EXISTS grade_changes ({gradeColumns}, PRIMARY KEY (enterprise_id, changed_at, to_grade))");
@@ -368,10 +384,11 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             [P("enterprise", query.EnterpriseId), P("from", Utc(query.From)), P("to", Utc(query.To)), P("n", (long)query.Offset + query.Limit)];
         var entries = new List<TimelineEntry>();
         entries.AddRange(await ReadAsync("""
-            SELECT epoch_ms(observed_at) AS t, report_id, kind, subject, metric, value, payload FROM reports
+            SELECT epoch_ms(observed_at) AS t, report_id, kind, subject, metric, value, payload, attribute FROM reports
             WHERE enterprise_id = $enterprise AND observed_at >= $from AND observed_at < $to ORDER BY t DESC, report_id LIMIT $n
             """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "report", r.GetString(1),
-                Timeline.ReportSummary(r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5)), r.GetString(6)), cancellation).ConfigureAwait(false));
+                Timeline.ReportSummary(r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5)),
+                PayloadJson(r.GetString(2), r.GetString(3), r.GetString(7), r.GetString(4), r.GetDouble(5), r.GetString(6))), cancellation).ConfigureAwait(false));
         entries.AddRange(await ReadAsync("""
             SELECT epoch_ms(scored_at) AS t, score_id, score, model_version, reasons FROM scores
             WHERE enterprise_id = $enterprise AND scored_at >= $from AND scored_at < $to ORDER BY t DESC, score_id LIMIT $n
@@ -460,17 +477,29 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            using (var appender = Connection.CreateAppender("temp", "main", "stage_" + table))
+            try
             {
-                write(appender);
+                // Fast path: straight into the keyed table. A key already there (a retried write) fails the append.
+                using var direct = Connection.CreateAppender(table);
+                write(direct);
+                return;
             }
-            Execute($"INSERT OR IGNORE INTO {table} SELECT * FROM stage_{table}");
-            Execute($"DELETE FROM stage_{table}");
-        }
-        catch
-        {
-            Execute($"DELETE FROM stage_{table}");
-            throw;
+            catch (DuckDBException)
+            {
+            }
+            // Slow path, for retries: stage everything, then insert what is not there yet.
+            try
+            {
+                using (var appender = Connection.CreateAppender("temp", "main", "stage_" + table))
+                {
+                    write(appender);
+                }
+                Execute($"INSERT OR IGNORE INTO {table} SELECT * FROM stage_{table}");
+            }
+            finally
+            {
+                Execute($"DELETE FROM stage_{table}");
+            }
         }
         finally
         {

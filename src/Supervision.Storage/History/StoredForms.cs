@@ -17,13 +17,31 @@ public static class StoredForms
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The report in columns.</summary>
+    /// <summary>
+    /// The report in columns. Where the columns hold the whole payload (cold chain, telemetry) the payload JSON
+    /// is left empty: serialising it cost more than the rest of a write, and <see cref="PayloadJson"/> rebuilds it.
+    /// </summary>
     public static NormalisedReport Normalise(in Report report) => report.Payload switch
     {
-        ColdChainReading c => new(c.DeviceId, c.StorageClass.Name(), "temperatureC", c.TemperatureC, JsonSerializer.Serialize(c, Json)),
-        EquipmentTelemetry t => new(t.EquipmentId, t.EquipmentType.Name(), t.Metric, t.Value, JsonSerializer.Serialize(t, Json)),
+        ColdChainReading c => new(c.DeviceId, c.StorageClass.Name(), "temperatureC", c.TemperatureC, ""),
+        EquipmentTelemetry t => new(t.EquipmentId, t.EquipmentType.Name(), t.Metric, t.Value, ""),
         var other => new("", "", "", 0, JsonSerializer.Serialize(other, other.GetType(), Json)),
     };
+
+    /// <summary>The payload JSON of a stored report: as stored, or rebuilt from its columns.</summary>
+    public static string PayloadJson(string kind, string subject, string attribute, string metric, double value, string stored)
+    {
+        if (stored.Length > 0)
+        {
+            return stored;
+        }
+        return kind switch
+        {
+            "food.coldchain" => JsonSerializer.Serialize(new { deviceId = subject, storageClass = attribute, temperatureC = value }, Json),
+            "equipment.telemetry" => JsonSerializer.Serialize(new { equipmentId = subject, equipmentType = attribute, metric, value }, Json),
+            _ => "{}",
+        };
+    }
 
     /// <summary>Reasons or an explanation as JSON.</summary>
     public static string ToJson(IReadOnlyList<ExplanationItem> items) => JsonSerializer.Serialize(items, Json);
