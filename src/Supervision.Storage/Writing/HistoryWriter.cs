@@ -231,9 +231,21 @@ public sealed class HistoryWriter : IAsyncDisposable
     {
         while (_spill!.Peek() is var (id, entry))
         {
+            PendingWrite write;
             try
             {
-                await WriteAsync(PendingWrite.FromSpill(entry)).ConfigureAwait(false);
+                write = PendingWrite.FromSpill(entry);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException)
+            {
+                // A spilled write this version cannot read would block every later one: set it aside and go on.
+                _onError(new InvalidDataException($"spilled write {id} cannot be replayed and was moved to {_spill.Quarantine(id)}: {e.Message}", e));
+                Volatile.Write(ref _spillCount, _spill.Count);
+                continue;
+            }
+            try
+            {
+                await WriteAsync(write).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -97,6 +97,17 @@ internal sealed class SpillFile
         return (n, JsonSerializer.Deserialize<SpillEntry>(stream, Json) ?? throw new InvalidDataException($"spill file {PathOf(n)} is empty"));
     }
 
+    /// <summary>Moves an entry that cannot be replayed to <c>rejected/</c> beside the spill; returns where.</summary>
+    public string Quarantine(long id)
+    {
+        var rejected = Path.Combine(_directory, "rejected");
+        Directory.CreateDirectory(rejected);
+        var target = Path.Combine(rejected, Path.GetFileName(PathOf(id)));
+        File.Move(PathOf(id), target, overwrite: true);
+        _files.Remove(id);
+        return target;
+    }
+
     public void Remove(long id)
     {
         File.Delete(PathOf(id));

@@ -111,6 +111,29 @@ public class HistoryWriterTests
         Assert.That(Directory.GetFiles(spill, "*.json"), Is.Empty);
     }
 
+    [Test]
+    public async Task Constructor_SpillEntryThatCannotBeRead_SetAsideAndTheRestReplayed()
+    {
+        var spill = Path.Combine(_stores.NewDirectory(), "spill");
+        var down = new RecordingStore(await _stores.CreateAsync(Stores.DuckDb), failing: true);
+        await using (var first = new HistoryWriter(down, TimeProvider.System, new HistoryWriterOptions { SpillDirectory = spill, RetryDelay = TimeSpan.FromHours(1) }, _ => { }))
+        {
+            await first.EnqueueReportsAsync(Batch(0), CancellationToken.None);
+            await first.EnqueueReportsAsync(Batch(1), CancellationToken.None);
+        }
+        var files = Directory.GetFiles(spill, "*.json").Order(StringComparer.Ordinal).ToArray();
+        await File.WriteAllTextAsync(files[0], (await File.ReadAllTextAsync(files[0])).Replace("food.coldchain", "food.unknown", StringComparison.Ordinal));
+        var errors = new List<string>();
+
+        var store = await _stores.CreateAsync(Stores.DuckDb);
+        await using var second = new HistoryWriter(store, TimeProvider.System, new HistoryWriterOptions { SpillDirectory = spill }, e => errors.Add(e.Message));
+        await second.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(await store.CountReportsAsync(CancellationToken.None), Is.EqualTo(250));
+        Assert.That(errors.Single(), Does.Contain("cannot be replayed and was moved to " + Path.Combine(spill, "rejected")));
+        Assert.That(Directory.GetFiles(Path.Combine(spill, "rejected")), Has.Length.EqualTo(1));
+    }
+
     private static ReportBatch Batch(int n)
     {
         var reports = new Report[250];
