@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Supervision on real parts.
-# Installs what the tests need from Debian (Chromium for the dashboard tests, libgomp1 for ML.NET's LightGbm),
-# builds the solution once, runs each test project, stops what it started, and prints
+# Installs what the tests need from Debian (Chromium for the dashboard tests, libgomp1 for ML.NET's LightGbm,
+# clickhouse-server for the history store), starts three ClickHouse servers on free 127.0.0.1 ports (one single
+# node, two as the shards of cluster 'supervision'; set SUPERVISION_CLICKHOUSE_URL, _SHARD1_URL, _SHARD2_URL and
+# _CLUSTER to use servers of your own instead), builds the solution once, runs each test project, stops what it
+# started, and prints
 # "N passed, N failed" as its last line. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +16,11 @@ sudo=""
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libgomp1 >/dev/null 2>&1 || missing+=(libgomp1)
+if [ -z "${SUPERVISION_CLICKHOUSE_URL:-}" ]; then
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)
+  command -v clickhouse-client >/dev/null 2>&1 || missing+=(clickhouse-client)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]} from Debian"
   $sudo apt-get update -qq
@@ -24,7 +32,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 log_dir=$(mktemp -d)
-trap 'rm -rf "$log_dir"' EXIT
+clickhouse_dir=""
+cleanup() {
+  if [ -n "$clickhouse_dir" ]; then
+    ch_stop_all "$clickhouse_dir"
+    rm -rf "$clickhouse_dir"
+  fi
+  rm -rf "$log_dir"
+}
+trap cleanup EXIT
+
+if [ -z "${SUPERVISION_CLICKHOUSE_URL:-}" ]; then
+  # shellcheck source=tests/clickhouse/servers.sh
+  source tests/clickhouse/servers.sh
+  clickhouse_dir=$(mktemp -d /tmp/supervision-clickhouse.XXXXXX)
+  if ! ch_start_all "$clickhouse_dir"; then
+    echo "tests/run.sh: ClickHouse did not start (see above)"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "tests/run.sh: ClickHouse single node at $SUPERVISION_CLICKHOUSE_URL, shards at $SUPERVISION_CLICKHOUSE_SHARD1_URL and $SUPERVISION_CLICKHOUSE_SHARD2_URL"
+fi
 
 if ! dotnet build Supervision.sln -c Release -nologo -v quiet >"$log_dir/build.log" 2>&1; then
   grep -E "error|warning" "$log_dir/build.log" | sort -u | head -50

@@ -8,6 +8,7 @@ const string Usage = """
       train      train one risk model per sector on simulator history and write each with its card
       detect     score a timestamp,value CSV with the streaming anomaly detector (or --evaluate it)
       keys       create API keys for reporting enterprises and platforms
+      query      run an analyst query (trend, top, heat, alert-stats, timeline, audit, alerts) on a server
 
     'supervision <verb> --help' shows a verb's options.
     """;
@@ -60,6 +61,13 @@ try
                 return 0;
             }
             return KeysCommand.Run(rest, Console.Out);
+        case "query":
+            if (wantsHelp)
+            {
+                Console.WriteLine(QueryCommand.Help);
+                return 0;
+            }
+            return await QueryCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token);
         default:
             Console.Error.WriteLine($"supervision: unknown verb '{verb}'; run 'supervision --help'");
             return 2;

@@ -1,4 +1,5 @@
 using Supervision.Server.Alerts;
+using Supervision.Server.Analysts;
 using Supervision.Server.Api;
 using Supervision.Server.Configuration;
 
@@ -10,7 +11,8 @@ try
     builder.AddSupervisionIngest(options)
         .AddSupervisionStorage(options)
         .AddSupervisionStreaming(options)
-        .AddSupervisionHub();
+        .AddSupervisionHub()
+        .AddSupervisionAnalysts();
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -27,6 +29,7 @@ app.MapReportEndpoints();
 app.MapQueryEndpoints();
 app.MapAdminEndpoints();
 app.MapEnterpriseEndpoints();
+app.MapRiskEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
 await app.RunAsync();
 return 0;

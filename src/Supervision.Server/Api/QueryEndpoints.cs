@@ -1,8 +1,9 @@
-using System.Globalization;
-using Supervision.Domain.Identifiers;
+using Supervision.Server.Analysts;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
 using Supervision.Storage.Writing;
+using Supervision.Storage.Protection;
+using Supervision.Storage.Queries;
 
 namespace Supervision.Server.Api;
 
@@ -20,47 +21,21 @@ public static class QueryEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAlertsAsync(HttpRequest request, IHistoryStore store, TimeProvider clock, CancellationToken cancellation)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var now = clock.GetUtcNow();
-        var to = ParseTime(request, "to", now, errors);
-        var from = ParseTime(request, "from", to - TimeSpan.FromHours(24), errors);
-        var region = request.Query["region"].ToString();
-        if (RegionCode.ValidateJurisdiction(region) is { } regionError)
+    private static Task<IResult> GetAlertsAsync(HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        AnalystResponses.RunAsync(http, (p, caller) =>
         {
-            errors["region"] = [$"'{region}' {regionError}"];
-        }
-        var limit = 100;
-        var limitText = request.Query["limit"].ToString();
-        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-        {
-            errors["limit"] = [$"'{limitText}' must be a whole number from 1 to {MaxLimit}"];
-        }
-        if (errors.Count == 0 && from > to)
-        {
-            errors["from"] = ["must not be after 'to'"];
-        }
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "Invalid query parameters");
-        }
-        var alerts = await store.QueryAlertsAsync(new AlertQuery(from, to, region, limit), cancellation);
-        return Results.Ok(alerts);
-    }
-
-    private static DateTimeOffset ParseTime(HttpRequest request, string name, DateTimeOffset fallback, Dictionary<string, string[]> errors)
-    {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            return fallback;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
-        {
-            return value;
-        }
-        errors[name] = [$"'{text}' is not an ISO 8601 date and time"];
-        return fallback;
-    }
+            var to = p.Time("to", clock.GetUtcNow());
+            var from = p.Time("from", to - TimeSpan.FromHours(24));
+            var region = p.Region();
+            var limit = p.Int("limit", 100, 1, MaxLimit);
+            if (p.Errors.Count == 0 && from > to)
+            {
+                p.Errors["from"] = ["must not be after 'to'"];
+            }
+            return async c =>
+            {
+                var alerts = await store.QueryAlertsAsync(new AlertQuery(from, to, region, limit), c);
+                return caller.IsPrivileged ? alerts : [.. alerts.Select(a => a with { Summary = PersonalData.MaskText(a.Summary) })];
+            };
+        }, ArrowResults.Alerts, rows => rows);
 }

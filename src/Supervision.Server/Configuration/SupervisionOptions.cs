@@ -122,12 +122,97 @@ public sealed class StorageOptions
     /// <summary><c>duckdb</c> (default) or <c>clickhouse</c>.</summary>
     public string Backend { get; set; } = "duckdb";
 
+    /// <summary>Batches the history writer queues before the pipeline waits for it.</summary>
+    public int WriterCapacity { get; set; } = 1024;
+
+    public ClickHouseSection ClickHouse { get; set; } = new();
+
+    /// <summary>True for the ClickHouse backend.</summary>
+    public bool IsClickHouse => string.Equals(Backend, "clickhouse", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Every problem, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {
-        if (!string.Equals(Backend, "duckdb", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(Backend, "duckdb", StringComparison.OrdinalIgnoreCase) && !IsClickHouse)
         {
-            yield return $"Storage:Backend '{Backend}' is not available in this build; use 'duckdb'";
+            yield return $"Storage:Backend '{Backend}' is unknown; use 'duckdb' or 'clickhouse'";
+        }
+        if (WriterCapacity < 1)
+        {
+            yield return $"Storage:WriterCapacity must be at least 1, got {WriterCapacity}";
+        }
+        if (IsClickHouse)
+        {
+            foreach (var problem in ClickHouse.Validate())
+            {
+                yield return problem;
+            }
+        }
+    }
+}
+
+/// <summary>The <c>Storage:ClickHouse</c> section.</summary>
+public sealed class ClickHouseSection
+{
+    /// <summary>ClickHouse.Driver connection string, e.g. <c>Host=127.0.0.1;Port=8123;Database=supervision</c>.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>A <c>remote_servers</c> cluster to shard over; empty for one node.</summary>
+    public string Cluster { get; set; } = "";
+
+    /// <summary>With a cluster: the connection string of every node (tables are created on each).</summary>
+    public List<string> Nodes { get; set; } = [];
+
+    /// <summary>Every problem, each naming its key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return "Storage:ClickHouse:ConnectionString is required when Storage:Backend is 'clickhouse' (e.g. Host=127.0.0.1;Port=8123;Database=supervision)";
+        }
+        else if (Check(ConnectionString) is { } problem)
+        {
+            yield return "Storage:ClickHouse:ConnectionString " + problem;
+        }
+        if (Cluster.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(Cluster, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        {
+            yield return $"Storage:ClickHouse:Cluster '{Cluster}' must be letters, digits and underscores";
+        }
+        if (Cluster.Length == 0 && Nodes.Count > 0)
+        {
+            yield return "Storage:ClickHouse:Nodes needs Storage:ClickHouse:Cluster";
+        }
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (Check(Nodes[i]) is { } problem)
+            {
+                yield return $"Storage:ClickHouse:Nodes:{i} " + problem;
+            }
+        }
+    }
+
+    private static string? Check(string connectionString)
+    {
+        try
+        {
+            var builder = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder { ConnectionString = connectionString };
+            if (string.IsNullOrWhiteSpace(builder.Host))
+            {
+                return "has no Host";
+            }
+            if (!string.IsNullOrEmpty(builder.Database) && !System.Text.RegularExpressions.Regex.IsMatch(builder.Database, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            {
+                return $"Database '{builder.Database}' must be letters, digits and underscores";
+            }
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return "cannot be read: " + e.Message;
+        }
+        catch (FormatException e)
+        {
+            return "cannot be read: " + e.Message;
         }
     }
 }

@@ -13,6 +13,7 @@ using Supervision.Server.Models;
 using Supervision.Server.Pipeline;
 using Supervision.Ingest.Security;
 using Supervision.Server.Security;
+using Supervision.Storage.ClickHouse;
 using Supervision.Storage.DuckDb;
 using Supervision.Storage.History;
 using Supervision.Storage.Writing;
@@ -119,23 +120,28 @@ public static class SupervisionServerExtensions
     /// <summary>The history store and its writer.</summary>
     public static WebApplicationBuilder AddSupervisionStorage(this WebApplicationBuilder builder, SupervisionOptions options)
     {
-        builder.Services.AddSingleton<IHistoryStore>(_ => new DuckDbHistoryStore(Path.Combine(options.DataDirectory, "supervision.duckdb")));
+        var storage = builder.Services.Select(d => d.ImplementationInstance).OfType<StorageOptions>().FirstOrDefault() ?? new StorageOptions();
+        builder.Services.AddSingleton<IHistoryStore>(_ => storage.IsClickHouse
+            ? new ClickHouseHistoryStore(new ClickHouseStoreOptions
+            {
+                ConnectionString = storage.ClickHouse.ConnectionString,
+                Cluster = storage.ClickHouse.Cluster.Length > 0 ? storage.ClickHouse.Cluster : null,
+                Nodes = storage.ClickHouse.Nodes,
+            })
+            : new DuckDbHistoryStore(Path.Combine(options.DataDirectory, "supervision.duckdb")));
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<HistoryWriter>>();
             var wal = sp.GetRequiredService<WriteAheadLog>();
-            return new HistoryWriter(
-                sp.GetRequiredService<IHistoryStore>(),
-                sp.GetRequiredService<TimeProvider>(),
-                1024,
-                e => logger.LogError(e, "History write failed"),
-                batch =>
-                {
-                    if (batch.Checkpoint != 0)
-                    {
-                        wal.MarkStored(WalPosition.Unpack(batch.Checkpoint));
-                    }
-                });
+            var writerOptions = new HistoryWriterOptions
+            {
+                Capacity = storage.WriterCapacity,
+                SpillDirectory = Path.Combine(options.DataDirectory, "spill"),
+                // Stored or spilled, the reports no longer need the write-ahead log.
+                OnReportsDurable = checkpoint => wal.MarkStored(WalPosition.Unpack(checkpoint)),
+            };
+            return new HistoryWriter(sp.GetRequiredService<IHistoryStore>(), sp.GetRequiredService<TimeProvider>(), writerOptions,
+                e => logger.LogWarning("History write failed; spilling to {Directory} until the store is back: {Message}", writerOptions.SpillDirectory, e.Message));
         });
         return builder;
     }

@@ -7,6 +7,7 @@ using Supervision.Ingest.Idempotency;
 using Supervision.Ingest.Validation;
 using Supervision.Ingest.Wal;
 using Supervision.Storage.History;
+using Supervision.Storage.Queries;
 using Supervision.Storage.Writing;
 using Supervision.Streaming.Pipeline;
 
@@ -57,7 +58,12 @@ public sealed class PipelineHost : BackgroundService
         _writer = writer;
         _logger = logger;
         _pipeline.Alerts.Subscribe(
-            alerts => _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult(),
+            alerts =>
+            {
+                _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                // The pipeline scores on alert decisions; those scores feed the analyst risk queries.
+                _writer.EnqueueScoresAsync([.. alerts.Select(RiskScoreRecord.FromAlert)], CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            },
             error =>
             {
                 _failure = "pipeline stopped: " + error.Message;

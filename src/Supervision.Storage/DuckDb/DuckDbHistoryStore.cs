@@ -1,19 +1,23 @@
 using System.Data.Common;
-using System.Text.Json;
+using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
 using Supervision.Storage.History;
+using Supervision.Storage.Queries;
+using static Supervision.Storage.History.StoredForms;
 
 namespace Supervision.Storage.DuckDb;
 
 /// <summary>
 /// <see cref="IHistoryStore"/> in an embedded DuckDB file. DuckDB connections are not thread-safe, so one
-/// connection serves everything behind a lock; writes go through the Appender.
+/// connection serves everything behind a lock. Writes go through the Appender straight into keyed tables; when a
+/// key is already there (a retried write), the batch goes through a staging table and <c>INSERT OR IGNORE</c>
+/// instead, so every append is idempotent.
 /// </summary>
 public sealed class DuckDbHistoryStore : IHistoryStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _path;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private DuckDBConnection? _connection;
@@ -32,196 +36,198 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         await _connection.OpenAsync(cancellation).ConfigureAwait(false);
         // Keeps DuckDB from creating ~/.duckdb when it thinks about extensions.
         Execute($"SET extension_directory='{extensions.Replace("'", "''", StringComparison.Ordinal)}'");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS reports (
-                report_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
-                sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, observed_at TIMESTAMP NOT NULL,
-                received_at TIMESTAMP NOT NULL, payload VARCHAR NOT NULL)
-            """);
-        Execute("""
-            CREATE TABLE IF NOT EXISTS alert_events (
-                seq BIGINT NOT NULL, alert_id VARCHAR NOT NULL, alert_key VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL,
-                region VARCHAR NOT NULL, sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
-                status VARCHAR NOT NULL, risk_score DOUBLE NOT NULL, rule_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL,
-                explanation VARCHAR NOT NULL, summary VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
-                last_seen TIMESTAMP NOT NULL, count INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL)
-            """);
-        Execute("""
-            CREATE TABLE IF NOT EXISTS grade_changes (
-                enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL,
-                from_grade VARCHAR, to_grade VARCHAR NOT NULL, score DOUBLE NOT NULL, reasons VARCHAR NOT NULL,
-                model_version VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL)
-            """);
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(seq), 0) FROM alert_events";
-        _sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <inheritdoc/>
-    public async Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation)
-    {
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
-        try
+        const string reportColumns = """
+            report_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
+            sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, observed_at TIMESTAMP NOT NULL,
+            received_at TIMESTAMP NOT NULL, subject VARCHAR NOT NULL, attribute VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+            value DOUBLE NOT NULL, payload VARCHAR NOT NULL
+            """;
+        const string alertColumns = """
+            seq BIGINT NOT NULL, alert_id VARCHAR NOT NULL, alert_key VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL,
+            region VARCHAR NOT NULL, sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+            status VARCHAR NOT NULL, risk_score DOUBLE NOT NULL, rule_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL,
+            explanation VARCHAR NOT NULL, summary VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL, count INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL, version BIGINT NOT NULL
+            """;
+        const string gradeColumns = """
+            enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL,
+            from_grade VARCHAR, to_grade VARCHAR NOT NULL, score DOUBLE NOT NULL, reasons VARCHAR NOT NULL,
+            model_version VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL
+            """;
+        const string scoreColumns = """
+            score_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL,
+            scored_at TIMESTAMP NOT NULL, score DOUBLE NOT NULL, model_version VARCHAR NOT NULL, top_reason VARCHAR NOT NULL,
+            reasons VARCHAR NOT NULL
+            """;
+        const string snapshotColumns = """
+            enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL, taken_at TIMESTAMP NOT NULL,
+            score DOUBLE NOT NULL, grade VARCHAR NOT NULL, model_version VARCHAR NOT NULL
+            """;
+        using (var check = _connection.CreateCommand())
         {
-            using var appender = Connection.CreateAppender("reports");
-            var received = receivedAt.UtcDateTime;
-            foreach (var report in reports)
+            // Files of the walking skeleton lack the normalised and versioned columns; say so rather than fail on the first write.
+            check.CommandText = """
+                SELECT count(*) FROM information_schema.tables t
+                WHERE t.table_name IN ('reports', 'alert_events') AND NOT EXISTS (
+                    SELECT 1 FROM information_schema.columns c
+                    WHERE c.table_name = t.table_name AND c.column_name IN ('subject', 'version'))
+                """;
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
             {
-                appender.CreateRow()
-                    .AppendValue(report.ReportId)
-                    .AppendValue(report.EnterpriseId.Value)
-                    .AppendValue(report.Region.ToString())
-                    .AppendValue(report.Sector.Name())
-                    .AppendValue(report.Kind.Name())
-                    .AppendValue(report.ObservedAt.UtcDateTime)
-                    .AppendValue(received)
-                    .AppendValue(JsonSerializer.Serialize(report.Payload, report.Payload.GetType(), Json))
-                    .EndRow();
+                throw new InvalidOperationException(
+                    $"the DuckDB file {_path} was written by an earlier version (no normalised report or alert version columns); move it away and restart");
             }
         }
-        finally
-        {
-            _lock.Release();
-        }
+        Execute($"CREATE TABLE IF NOT EXISTS reports ({reportColumns}, PRIMARY KEY (report_id))");
+        Execute($"CREATE TABLE IF NOT EXISTS alert_events ({alertColumns}, PRIMARY KEY (alert_id, version))");
+        Execute($"CREATE TABLE IF NOT EXISTS grade_changes ({gradeColumns}, PRIMARY KEY (enterprise_id, changed_at, to_grade))");
+        Execute($"CREATE TABLE IF NOT EXISTS scores ({scoreColumns}, PRIMARY KEY (score_id))");
+        Execute($"CREATE TABLE IF NOT EXISTS snapshots ({snapshotColumns}, PRIMARY KEY (enterprise_id, taken_at))");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS audit (
+                queried_at TIMESTAMP NOT NULL, caller VARCHAR NOT NULL, role VARCHAR NOT NULL, query VARCHAR NOT NULL,
+                rows BIGINT NOT NULL, masked BOOLEAN NOT NULL)
+            """);
+        Execute($"CREATE TEMP TABLE stage_reports ({reportColumns})");
+        Execute($"CREATE TEMP TABLE stage_alert_events ({alertColumns})");
+        Execute($"CREATE TEMP TABLE stage_grade_changes ({gradeColumns})");
+        Execute($"CREATE TEMP TABLE stage_scores ({scoreColumns})");
+        Execute($"CREATE TEMP TABLE stage_snapshots ({snapshotColumns})");
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(seq), 0) FROM alert_events";
+        _sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>
-    public async Task AppendAlertsAsync(IReadOnlyList<Alert> alerts, DateTimeOffset recordedAt, CancellationToken cancellation)
-    {
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
-        try
+    public Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation) =>
+        AppendAsync("reports", appender =>
         {
-            using var appender = Connection.CreateAppender("alert_events");
-            var recorded = recordedAt.UtcDateTime;
+            var received = Utc(receivedAt);
+            for (var i = 0; i < reports.Count; i++)
+            {
+                var report = reports[i];
+                var n = Normalise(report);
+                appender.CreateRow()
+                    .AppendValue(Text(report.ReportId))
+                    .AppendValue(Text(report.EnterpriseId.Value))
+                    .AppendValue(Text(report.Region.ToString()))
+                    .AppendValue(Text(report.Sector.Name()))
+                    .AppendValue(Text(report.Kind.Name()))
+                    .AppendValue(Utc(report.ObservedAt))
+                    .AppendValue(received)
+                    .AppendValue(Text(n.Subject))
+                    .AppendValue(Text(n.Attribute))
+                    .AppendValue(Text(n.Metric))
+                    .AppendValue(n.Value)
+                    .AppendValue(Text(n.PayloadJson))
+                    .EndRow();
+            }
+        }, cancellation);
+
+    /// <inheritdoc/>
+    public Task AppendAlertsAsync(IReadOnlyList<Alert> alerts, DateTimeOffset recordedAt, CancellationToken cancellation) =>
+        AppendAsync("alert_events", appender =>
+        {
+            var recorded = Utc(recordedAt);
             foreach (var alert in alerts)
             {
                 appender.CreateRow()
                     .AppendValue(++_sequence)
-                    .AppendValue(alert.AlertId)
-                    .AppendValue(alert.Key)
-                    .AppendValue(alert.EnterpriseId)
-                    .AppendValue(alert.Region)
-                    .AppendValue(alert.Sector.Name())
-                    .AppendValue(alert.Kind)
-                    .AppendValue(Wire(alert.Severity))
-                    .AppendValue(Wire(alert.Status))
+                    .AppendValue(Text(alert.AlertId))
+                    .AppendValue(Text(alert.Key))
+                    .AppendValue(Text(alert.EnterpriseId))
+                    .AppendValue(Text(alert.Region))
+                    .AppendValue(Text(alert.Sector.Name()))
+                    .AppendValue(Text(alert.Kind))
+                    .AppendValue(Text(Wire(alert.Severity)))
+                    .AppendValue(Text(Wire(alert.Status)))
                     .AppendValue(alert.RiskScore)
-                    .AppendValue(alert.RuleId)
-                    .AppendValue(alert.ModelVersion)
-                    .AppendValue(JsonSerializer.Serialize(alert.Explanation, Json))
-                    .AppendValue(alert.Summary)
-                    .AppendValue(alert.FirstSeen.UtcDateTime)
-                    .AppendValue(alert.LastSeen.UtcDateTime)
+                    .AppendValue(Text(alert.RuleId))
+                    .AppendValue(Text(alert.ModelVersion))
+                    .AppendValue(Text(ToJson(alert.Explanation)))
+                    .AppendValue(Text(alert.Summary))
+                    .AppendValue(Utc(alert.FirstSeen))
+                    .AppendValue(Utc(alert.LastSeen))
                     .AppendValue(alert.Count)
                     .AppendValue(recorded)
+                    .AppendValue(AlertVersion(alert))
                     .EndRow();
             }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        }, cancellation);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<Alert>> QueryAlertsAsync(AlertQuery query, CancellationToken cancellation)
     {
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
-        try
-        {
-            using var command = Connection.CreateCommand();
-            command.CommandText = """
-                SELECT alert_id, alert_key, enterprise_id, region, sector, kind, severity, status, risk_score, rule_id,
-                       model_version, explanation, summary, first_seen, last_seen, count
-                FROM (
-                    SELECT * FROM alert_events
-                    QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY seq DESC) = 1
-                ) latest
-                WHERE last_seen >= $from AND first_seen <= $to AND starts_with(region, $prefix)
-                ORDER BY last_seen DESC, alert_id
-                LIMIT $limit
-                """;
-            command.Parameters.Add(new DuckDBParameter("from", query.From.UtcDateTime));
-            command.Parameters.Add(new DuckDBParameter("to", query.To.UtcDateTime));
-            command.Parameters.Add(new DuckDBParameter("prefix", query.RegionPrefix));
-            command.Parameters.Add(new DuckDBParameter("limit", (long)query.Limit));
-            var alerts = new List<Alert>();
-            using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+        return await ReadAsync("""
+            SELECT alert_id, alert_key, enterprise_id, region, sector, kind, severity, status, risk_score, rule_id,
+                   model_version, explanation, summary, epoch_ms(first_seen), epoch_ms(last_seen), count
+            FROM (
+                SELECT * FROM alert_events
+                QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY version DESC) = 1
+            ) latest
+            WHERE last_seen >= $from AND first_seen <= $to AND starts_with(region, $region)
+            ORDER BY last_seen DESC, alert_id
+            LIMIT $limit
+            """,
+            [P("from", Utc(query.From)), P("to", Utc(query.To)), P("region", query.RegionPrefix), P("limit", (long)query.Limit)],
+            r => new Alert
             {
-                alerts.Add(ReadAlert(reader));
-            }
-            return alerts;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+                AlertId = r.GetString(0),
+                Key = r.GetString(1),
+                EnterpriseId = r.GetString(2),
+                Region = r.GetString(3),
+                Sector = SectorFrom(r.GetString(4)),
+                Kind = r.GetString(5),
+                Severity = FromWire<Severity>(r.GetString(6)),
+                Status = FromWire<AlertStatus>(r.GetString(7)),
+                RiskScore = r.GetDouble(8),
+                RuleId = r.GetString(9),
+                ModelVersion = r.GetString(10),
+                Explanation = ExplanationFromJson(r.GetString(11)),
+                Summary = r.GetString(12),
+                FirstSeen = FromMs(r.GetInt64(13)),
+                LastSeen = FromMs(r.GetInt64(14)),
+                Count = r.GetInt32(15),
+            }, cancellation).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async Task AppendGradeChangesAsync(IReadOnlyList<GradeChange> changes, CancellationToken cancellation)
-    {
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
-        try
+    public Task AppendGradeChangesAsync(IReadOnlyList<GradeChange> changes, CancellationToken cancellation) =>
+        AppendAsync("grade_changes", appender =>
         {
-            using var appender = Connection.CreateAppender("grade_changes");
             foreach (var change in changes)
             {
                 var row = appender.CreateRow()
-                    .AppendValue(change.EnterpriseId)
-                    .AppendValue(change.Region)
-                    .AppendValue(change.Sector.Name());
-                (change.From is { } from ? row.AppendValue(Wire(from)) : row.AppendNullValue())
-                    .AppendValue(Wire(change.To))
+                    .AppendValue(Text(change.EnterpriseId))
+                    .AppendValue(Text(change.Region))
+                    .AppendValue(Text(change.Sector.Name()));
+                (change.From is { } from ? row.AppendValue(Text(Wire(from))) : row.AppendNullValue())
+                    .AppendValue(Text(Wire(change.To)))
                     .AppendValue(change.Score)
-                    .AppendValue(JsonSerializer.Serialize(change.Reasons, Json))
-                    .AppendValue(change.ModelVersion)
-                    .AppendValue(change.At.UtcDateTime)
+                    .AppendValue(Text(ToJson(change.Reasons)))
+                    .AppendValue(Text(change.ModelVersion))
+                    .AppendValue(Utc(change.At))
                     .EndRow();
             }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        }, cancellation);
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<GradeChange>> QueryGradeChangesAsync(string enterpriseId, int limit, CancellationToken cancellation)
-    {
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
-        try
-        {
-            using var command = Connection.CreateCommand();
-            command.CommandText = """
-                SELECT enterprise_id, region, sector, from_grade, to_grade, score, reasons, model_version, changed_at
-                FROM grade_changes WHERE enterprise_id = $enterprise ORDER BY changed_at DESC LIMIT $limit
-                """;
-            command.Parameters.Add(new DuckDBParameter("enterprise", enterpriseId));
-            command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
-            var changes = new List<GradeChange>();
-            using var r = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellation).ConfigureAwait(false))
-            {
-                changes.Add(new GradeChange(
-                    r.GetString(0),
-                    r.GetString(1),
-                    Sectors.TryParse(r.GetString(2), out var sector) ? sector : throw new InvalidDataException($"stored sector '{r.GetString(2)}' is unknown"),
-                    r.IsDBNull(3) ? null : FromWire<CreditGrade>(r.GetString(3)),
-                    FromWire<CreditGrade>(r.GetString(4)),
-                    r.GetDouble(5),
-                    JsonSerializer.Deserialize<ExplanationItem[]>(r.GetString(6), Json) ?? [],
-                    r.GetString(7),
-                    new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(8), DateTimeKind.Utc))));
-            }
-            return changes;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+    public async Task<IReadOnlyList<GradeChange>> QueryGradeChangesAsync(string enterpriseId, int limit, CancellationToken cancellation) =>
+        await ReadAsync("""
+            SELECT enterprise_id, region, sector, from_grade, to_grade, score, reasons, model_version, epoch_ms(changed_at)
+            FROM grade_changes WHERE enterprise_id = $enterprise ORDER BY changed_at DESC, to_grade LIMIT $limit
+            """,
+            [P("enterprise", enterpriseId), P("limit", (long)limit)],
+            r => new GradeChange(
+                r.GetString(0),
+                r.GetString(1),
+                SectorFrom(r.GetString(2)),
+                r.IsDBNull(3) ? null : FromWire<CreditGrade>(r.GetString(3)),
+                FromWire<CreditGrade>(r.GetString(4)),
+                r.GetDouble(5),
+                ExplanationFromJson(r.GetString(6)),
+                r.GetString(7),
+                FromMs(r.GetInt64(8))), cancellation).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task ForEachReportIdAsync(DateTimeOffset since, Action<string, string, DateTimeOffset> visit, CancellationToken cancellation)
@@ -245,19 +251,204 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
-    public async Task<long> CountReportsAsync(CancellationToken cancellation)
+    public async Task<long> CountReportsAsync(CancellationToken cancellation) =>
+        (await ReadAsync("SELECT count(*) FROM reports", [], r => r.GetInt64(0), cancellation).ConfigureAwait(false))[0];
+
+    /// <inheritdoc/>
+    public Task AppendScoresAsync(IReadOnlyList<RiskScoreRecord> scores, CancellationToken cancellation) =>
+        AppendAsync("scores", appender =>
+        {
+            foreach (var s in scores)
+            {
+                appender.CreateRow()
+                    .AppendValue(Text(s.ScoreId))
+                    .AppendValue(Text(s.EnterpriseId))
+                    .AppendValue(Text(s.Region))
+                    .AppendValue(Text(s.Sector.Name()))
+                    .AppendValue(Utc(s.At))
+                    .AppendValue(s.Score)
+                    .AppendValue(Text(s.ModelVersion))
+                    .AppendValue(Text(s.TopReason))
+                    .AppendValue(Text(ToJson(s.Reasons)))
+                    .EndRow();
+            }
+        }, cancellation);
+
+    /// <inheritdoc/>
+    public Task AppendSnapshotsAsync(IReadOnlyList<RiskSnapshot> snapshots, CancellationToken cancellation) =>
+        AppendAsync("snapshots", appender =>
+        {
+            foreach (var s in snapshots)
+            {
+                appender.CreateRow()
+                    .AppendValue(Text(s.EnterpriseId))
+                    .AppendValue(Text(s.Region))
+                    .AppendValue(Text(s.Sector.Name()))
+                    .AppendValue(Utc(s.At))
+                    .AppendValue(s.Score)
+                    .AppendValue(Text(Wire(s.Grade)))
+                    .AppendValue(Text(s.ModelVersion))
+                    .EndRow();
+            }
+        }, cancellation);
+
+    /// <inheritdoc/>
+    public async Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellation)
     {
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            using var command = Connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM reports";
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            using var appender = Connection.CreateAppender("audit");
+            foreach (var a in records)
+            {
+                appender.CreateRow()
+                    .AppendValue(Utc(a.At))
+                    .AppendValue(Text(a.Caller))
+                    .AppendValue(Text(a.Role))
+                    .AppendValue(Text(a.Query))
+                    .AppendValue(a.Rows)
+                    .AppendValue(a.Masked)
+                    .EndRow();
+            }
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TrendPoint>> QueryTrendAsync(TrendQuery query, CancellationToken cancellation)
+    {
+        var (width, offset) = QueryMath.Bucket(query.Bucket);
+        var parameters = new List<DuckDBParameter> { P("from", Utc(query.From)), P("to", Utc(query.To)), P("width", width), P("offset", offset) };
+        var scope = ScopeSql(query.Scope, parameters);
+        return await ReadAsync($"""
+            SELECT (epoch_ms(scored_at) - $offset) // $width * $width + $offset AS bucket, count(*), avg(score), max(score), count(DISTINCT enterprise_id)
+            FROM scores WHERE scored_at >= $from AND scored_at < $to {scope}
+            GROUP BY bucket ORDER BY bucket
+            """, parameters,
+            r => new TrendPoint(FromMs(r.GetInt64(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetInt64(4)), cancellation).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TopRiskRow>> QueryTopRiskAsync(TopRiskQuery query, CancellationToken cancellation)
+    {
+        var parameters = new List<DuckDBParameter> { P("from", Utc(query.From)), P("to", Utc(query.To)), P("limit", (long)query.Limit), P("offset", (long)query.Offset) };
+        var scope = ScopeSql(query.Scope, parameters);
+        var top = await ReadAsync($"""
+            SELECT enterprise_id, max(region), max(sector), max(score) AS max_score, avg(score) AS mean_score, count(*)
+            FROM scores WHERE scored_at >= $from AND scored_at < $to {scope}
+            GROUP BY enterprise_id ORDER BY max_score DESC, mean_score DESC, enterprise_id LIMIT $limit OFFSET $offset
+            """, parameters,
+            r => (Id: r.GetString(0), Region: r.GetString(1), Sector: r.GetString(2), Max: r.GetDouble(3), Mean: r.GetDouble(4), Scores: r.GetInt64(5)),
+            cancellation).ConfigureAwait(false);
+        if (top.Count == 0)
+        {
+            return [];
+        }
+        var ids = new List<DuckDBParameter> { P("from", Utc(query.From)), P("to", Utc(query.To)) };
+        var list = new StringBuilder();
+        for (var i = 0; i < top.Count; i++)
+        {
+            ids.Add(P("e" + i.ToString(CultureInfo.InvariantCulture), top[i].Id));
+            list.Append(i == 0 ? "" : ", ").Append("$e").Append(i.ToString(CultureInfo.InvariantCulture));
+        }
+        var reports = (await ReadAsync($"""
+            SELECT enterprise_id, count(*) FROM reports
+            WHERE observed_at >= $from AND observed_at < $to AND enterprise_id IN ({list}) GROUP BY enterprise_id
+            """, ids, r => (Id: r.GetString(0), Count: r.GetInt64(1)), cancellation).ConfigureAwait(false))
+            .ToDictionary(x => x.Id, x => x.Count, StringComparer.Ordinal);
+        var reasons = QueryMath.TopReasons(await ReadAsync($"""
+            SELECT enterprise_id, top_reason, count(*) FROM scores
+            WHERE scored_at >= $from AND scored_at < $to AND enterprise_id IN ({list}) GROUP BY enterprise_id, top_reason
+            """, ids, r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellation).ConfigureAwait(false));
+        return top.Select(t => new TopRiskRow(
+            t.Id, t.Region, SectorFrom(t.Sector), t.Max, t.Mean, t.Scores, reports.GetValueOrDefault(t.Id),
+            reasons.GetValueOrDefault(t.Id) ?? [])).ToList();
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<HeatCell>> QueryHeatAsync(HeatQuery query, CancellationToken cancellation) =>
+        await ReadAsync("""
+            SELECT substring(region, 1, $digits) AS cell, sector, count(DISTINCT enterprise_id), count(*), avg(score), max(score)
+            FROM scores WHERE scored_at >= $from AND scored_at < $to AND starts_with(region, $region)
+            GROUP BY cell, sector ORDER BY cell, sector
+            """,
+            [P("from", Utc(query.From)), P("to", Utc(query.To)), P("region", query.RegionPrefix), P("digits", (long)query.RegionDigits)],
+            r => new HeatCell(r.GetString(0), SectorFrom(r.GetString(1)), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4), r.GetDouble(5)),
+            cancellation).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async Task<AlertStatistics> QueryAlertStatisticsAsync(AlertStatisticsQuery query, CancellationToken cancellation)
+    {
+        var parameters = new List<DuckDBParameter> { P("from", FromMsParam(query.From)), P("to", FromMsParam(query.To)) };
+        var scope = ScopeSql(query.Scope, parameters);
+        var lives = await ReadAsync($"""
+            SELECT arg_max(severity, version), arg_max(status, version), min(epoch_ms(recorded_at)),
+                   min(epoch_ms(recorded_at)) FILTER (WHERE status = 'acknowledged'),
+                   min(epoch_ms(recorded_at)) FILTER (WHERE status = 'resolved')
+            FROM alert_events WHERE true {scope}
+            GROUP BY alert_id
+            HAVING min(epoch_ms(first_seen)) >= $from AND min(epoch_ms(first_seen)) < $to
+            """, parameters,
+            r => new QueryMath.AlertLife(
+                FromWire<Severity>(r.GetString(0)), FromWire<AlertStatus>(r.GetString(1)), r.GetInt64(2),
+                r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetInt64(4)), cancellation).ConfigureAwait(false);
+        return QueryMath.Statistics(lives);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TimelineEntry>> QueryTimelineAsync(TimelineQuery query, CancellationToken cancellation)
+    {
+        List<DuckDBParameter> Parameters() =>
+            [P("enterprise", query.EnterpriseId), P("from", Utc(query.From)), P("to", Utc(query.To)), P("n", (long)query.Offset + query.Limit)];
+        var entries = new List<TimelineEntry>();
+        entries.AddRange(await ReadAsync("""
+            SELECT epoch_ms(observed_at) AS t, report_id, kind, subject, metric, value, payload, attribute FROM reports
+            WHERE enterprise_id = $enterprise AND observed_at >= $from AND observed_at < $to ORDER BY t DESC, report_id LIMIT $n
+            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "report", r.GetString(1),
+                Timeline.ReportSummary(r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5)),
+                PayloadJson(r.GetString(2), r.GetString(3), r.GetString(7), r.GetString(4), r.GetDouble(5), r.GetString(6))), cancellation).ConfigureAwait(false));
+        entries.AddRange(await ReadAsync("""
+            SELECT epoch_ms(scored_at) AS t, score_id, score, model_version, reasons FROM scores
+            WHERE enterprise_id = $enterprise AND scored_at >= $from AND scored_at < $to ORDER BY t DESC, score_id LIMIT $n
+            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "score", r.GetString(1),
+                Timeline.ScoreSummary(r.GetDouble(2), r.GetString(3)), r.GetString(4)), cancellation).ConfigureAwait(false));
+        entries.AddRange(await ReadAsync("""
+            SELECT epoch_ms(last_seen) AS t, alert_id, status, severity, summary, explanation FROM alert_events
+            WHERE enterprise_id = $enterprise AND last_seen >= $from AND last_seen < $to ORDER BY t DESC, alert_id, version DESC LIMIT $n
+            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "alert", r.GetString(1),
+                Timeline.AlertSummary(r.GetString(2), r.GetString(3), r.GetString(4)), r.GetString(5)), cancellation).ConfigureAwait(false));
+        entries.AddRange(await ReadAsync("""
+            SELECT epoch_ms(changed_at) AS t, from_grade, to_grade, score, reasons FROM grade_changes
+            WHERE enterprise_id = $enterprise AND changed_at >= $from AND changed_at < $to ORDER BY t DESC, to_grade LIMIT $n
+            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "grade", Timeline.TimeId(r.GetInt64(0)),
+                Timeline.GradeSummary(r.IsDBNull(1) ? "" : r.GetString(1), r.GetString(2), r.GetDouble(3)), r.GetString(4)), cancellation).ConfigureAwait(false));
+        entries.AddRange(await ReadAsync("""
+            SELECT epoch_ms(taken_at) AS t, score, grade, model_version FROM snapshots
+            WHERE enterprise_id = $enterprise AND taken_at >= $from AND taken_at < $to ORDER BY t DESC LIMIT $n
+            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "snapshot", Timeline.TimeId(r.GetInt64(0)),
+                Timeline.SnapshotSummary(r.GetDouble(1), r.GetString(2), r.GetString(3)), "{}"), cancellation).ConfigureAwait(false));
+        return QueryMath.Page(entries, query.Offset, query.Limit);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellation)
+    {
+        var parameters = new List<DuckDBParameter> { P("from", Utc(query.From)), P("to", Utc(query.To)), P("limit", (long)query.Limit), P("offset", (long)query.Offset) };
+        var caller = "";
+        if (query.Caller is not null)
+        {
+            parameters.Add(P("caller", query.Caller));
+            caller = "AND caller = $caller";
+        }
+        return await ReadAsync($"""
+            SELECT epoch_ms(queried_at) AS t, caller, role, query, rows, masked FROM audit
+            WHERE queried_at >= $from AND queried_at < $to {caller} ORDER BY t DESC, caller, query LIMIT $limit OFFSET $offset
+            """, parameters,
+            r => new AuditRecord(FromMs(r.GetInt64(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetBoolean(5)),
+            cancellation).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -281,6 +472,87 @@ public sealed class DuckDbHistoryStore : IHistoryStore
 
     private DuckDBConnection Connection => _connection ?? throw new InvalidOperationException("call InitializeAsync first");
 
+    private static string ScopeSql(Scope scope, List<DuckDBParameter> parameters)
+    {
+        var sql = new StringBuilder();
+        if (scope.EnterpriseId is not null)
+        {
+            parameters.Add(P("scope_enterprise", scope.EnterpriseId));
+            sql.Append(" AND enterprise_id = $scope_enterprise");
+        }
+        if (scope.RegionPrefix.Length > 0)
+        {
+            parameters.Add(P("scope_region", scope.RegionPrefix));
+            sql.Append(" AND starts_with(region, $scope_region)");
+        }
+        if (scope.Sector is { } sector)
+        {
+            parameters.Add(P("scope_sector", sector.Name()));
+            sql.Append(" AND sector = $scope_sector");
+        }
+        return sql.ToString();
+    }
+
+    private async Task AppendAsync(string table, Action<DuckDBAppender> write, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            try
+            {
+                // Fast path: straight into the keyed table. A key already there (a retried write) fails the append.
+                using var direct = Connection.CreateAppender(table);
+                write(direct);
+                return;
+            }
+            catch (DuckDBException)
+            {
+            }
+            // Slow path, for retries: stage everything, then insert what is not there yet.
+            try
+            {
+                using (var appender = Connection.CreateAppender("temp", "main", "stage_" + table))
+                {
+                    write(appender);
+                }
+                Execute($"INSERT OR IGNORE INTO {table} SELECT * FROM stage_{table}");
+            }
+            finally
+            {
+                Execute($"DELETE FROM stage_{table}");
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<List<T>> ReadAsync<T>(string sql, IEnumerable<DuckDBParameter> parameters, Func<DbDataReader, T> read, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var p in parameters)
+            {
+                command.Parameters.Add(p);
+            }
+            var rows = new List<T>();
+            using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private void Execute(string sql)
     {
         using var command = Connection.CreateCommand();
@@ -288,27 +560,10 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         command.ExecuteNonQuery();
     }
 
-    private static Alert ReadAlert(DbDataReader r) => new()
-    {
-        AlertId = r.GetString(0),
-        Key = r.GetString(1),
-        EnterpriseId = r.GetString(2),
-        Region = r.GetString(3),
-        Sector = Sectors.TryParse(r.GetString(4), out var sector) ? sector : throw new InvalidDataException($"stored sector '{r.GetString(4)}' is unknown"),
-        Kind = r.GetString(5),
-        Severity = FromWire<Severity>(r.GetString(6)),
-        Status = FromWire<AlertStatus>(r.GetString(7)),
-        RiskScore = r.GetDouble(8),
-        RuleId = r.GetString(9),
-        ModelVersion = r.GetString(10),
-        Explanation = JsonSerializer.Deserialize<ExplanationItem[]>(r.GetString(11), Json) ?? [],
-        Summary = r.GetString(12),
-        FirstSeen = new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(13), DateTimeKind.Utc)),
-        LastSeen = new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(14), DateTimeKind.Utc)),
-        Count = r.GetInt32(15),
-    };
+    private static DuckDBParameter P(string name, object value) => new(name, value is string text ? Criterion(text, name) : value);
 
-    private static string Wire<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
+    private static long FromMsParam(DateTimeOffset at) => Ms(at);
 
-    private static T FromWire<T>(string text) where T : struct, Enum => JsonSerializer.Deserialize<T>("\"" + text + "\"");
+    /// <summary>UTC, truncated to the millisecond: the precision every backend keeps.</summary>
+    private static DateTime Utc(DateTimeOffset at) => DateTime.SpecifyKind(FromMs(Ms(at)).UtcDateTime, DateTimeKind.Unspecified);
 }

@@ -1,5 +1,6 @@
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
+using Supervision.Storage.Queries;
 
 namespace Supervision.Storage.History;
 
@@ -11,15 +12,20 @@ namespace Supervision.Storage.History;
 public sealed record AlertQuery(DateTimeOffset From, DateTimeOffset To, string RegionPrefix, int Limit);
 
 /// <summary>
-/// The history of reports and alert lifecycle events, and the queries analysts run over it. Backends: DuckDB
-/// (embedded, the default); ClickHouse for scale-out.
+/// The history of normalised reports, risk scores, alert lifecycle events, grade changes and enterprise risk
+/// snapshots, and the queries analysts run over it. Backends: DuckDB (embedded, the default) and ClickHouse
+/// (single node or a Distributed table over shards); both pass one conformance suite.
 /// </summary>
+/// <remarks>
+/// Every append is idempotent: appending the same report (by report id), score, snapshot, alert event or
+/// grade change twice stores it once, so a writer may retry a batch whose outcome it did not learn.
+/// </remarks>
 public interface IHistoryStore : IAsyncDisposable
 {
     /// <summary>Creates tables if needed; call once before anything else.</summary>
     Task InitializeAsync(CancellationToken cancellation);
 
-    /// <summary>Appends accepted reports.</summary>
+    /// <summary>Appends accepted reports (idempotent by report id).</summary>
     Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation);
 
     /// <summary>Appends alert changes (each a lifecycle event; the newest one per alert is its state).</summary>
@@ -42,4 +48,31 @@ public interface IHistoryStore : IAsyncDisposable
 
     /// <summary>Number of stored reports (for health and tests).</summary>
     Task<long> CountReportsAsync(CancellationToken cancellation);
+
+    /// <summary>Appends risk scores.</summary>
+    Task AppendScoresAsync(IReadOnlyList<RiskScoreRecord> scores, CancellationToken cancellation);
+
+    /// <summary>Appends enterprise risk snapshots.</summary>
+    Task AppendSnapshotsAsync(IReadOnlyList<RiskSnapshot> snapshots, CancellationToken cancellation);
+
+    /// <summary>Appends audit records of analyst queries.</summary>
+    Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellation);
+
+    /// <summary>Risk over time buckets.</summary>
+    Task<IReadOnlyList<TrendPoint>> QueryTrendAsync(TrendQuery query, CancellationToken cancellation);
+
+    /// <summary>The riskiest enterprises, riskiest first, with their top reasons.</summary>
+    Task<IReadOnlyList<TopRiskRow>> QueryTopRiskAsync(TopRiskQuery query, CancellationToken cancellation);
+
+    /// <summary>Region × sector heat cells.</summary>
+    Task<IReadOnlyList<HeatCell>> QueryHeatAsync(HeatQuery query, CancellationToken cancellation);
+
+    /// <summary>Alert counts by severity and status, and times to acknowledge and resolve.</summary>
+    Task<AlertStatistics> QueryAlertStatisticsAsync(AlertStatisticsQuery query, CancellationToken cancellation);
+
+    /// <summary>Everything recorded about one enterprise, newest first.</summary>
+    Task<IReadOnlyList<TimelineEntry>> QueryTimelineAsync(TimelineQuery query, CancellationToken cancellation);
+
+    /// <summary>Audit records, newest first.</summary>
+    Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellation);
 }

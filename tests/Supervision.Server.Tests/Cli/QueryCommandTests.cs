@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text;
+using Apache.Arrow.Ipc;
+using Supervision.Cli.Commands;
+
+namespace Supervision.Server.Tests.Cli;
+
+/// <summary><c>supervision query</c> against the real server over HTTP.</summary>
+[Category("Integration")]
+public class QueryCommandTests
+{
+    private const string Enterprise = "91350100M000100Y43";
+    private SupervisionServer _server = null!;
+    private string _from = "";
+    private string _directory = "";
+
+    [OneTimeSetUp]
+    public async Task StartServer()
+    {
+        _server = new SupervisionServer();
+        _directory = Path.Combine(_server.DataDirectory, "cli");
+        Directory.CreateDirectory(_directory);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        _from = start.AddMinutes(-5).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        using var client = _server.NewClient();
+        using var response = await client.PostAsync("/api/v1/reports", new StringContent(SupervisionServer.ViolatingSeries(Enterprise, "350102", start, 30), Encoding.UTF8, "application/x-ndjson"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var (code, output, _) = await RunAsync("top", "--region", "35", "--from", _from);
+            return code == 0 && output.Contains(Enterprise, StringComparison.Ordinal) ? output : null;
+        }, TimeSpan.FromSeconds(30), "the enterprise in the top-N answer");
+    }
+
+    [OneTimeTearDown]
+    public void StopServer() => _server.Dispose();
+
+    [Test]
+    public async Task Run_TopAsJson_PrintsTheAnswer()
+    {
+        var (code, output, log) = await RunAsync("top", "--region", "3501", "--sector", "food", "--from", _from, "--limit", "3");
+
+        Assert.That(code, Is.Zero, log);
+        Assert.That(output, Does.Contain($"\"enterpriseId\":\"{Enterprise}\""));
+        Assert.That(log, Does.Contain("GET " + _server.BaseAddress + "api/v1/risk/top?from="));
+    }
+
+    [Test]
+    public async Task Run_TrendAsArrowToFile_WritesArrowStream()
+    {
+        var file = Path.Combine(_directory, "trend.arrows");
+
+        var (code, _, log) = await RunAsync("trend", "--enterprise", Enterprise, "--bucket", "hour", "--from", _from, "--format", "arrow", "--output", file);
+
+        Assert.That(code, Is.Zero, log);
+        await using var stream = File.OpenRead(file);
+        using var reader = new ArrowStreamReader(stream);
+        using var batch = await reader.ReadNextRecordBatchAsync();
+        Assert.That(batch.Schema.FieldsList[0].Name, Is.EqualTo("bucket"));
+        Assert.That(batch.Length, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Run_BadParameter_ExitsOneNamingIt()
+    {
+        var (code, _, log) = await RunAsync("trend", "--bucket", "month");
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(log, Does.Contain("supervision query: 400 Invalid query parameters; bucket: 'month' must be hour, day or week"));
+    }
+
+    [Test]
+    public void Run_UnknownQuery_UsageErrorListsQueries() =>
+        Assert.That(() => QueryCommand.RunAsync(["risk", "--server", "http://127.0.0.1:1"], TextWriter.Null, TextWriter.Null, CancellationToken.None),
+            Throws.TypeOf<UsageException>().With.Message.EqualTo("unknown query 'risk'; use one of trend, top, heat, alert-stats, timeline, audit, alerts"));
+
+    [Test]
+    public void Run_OptionOfAnotherQuery_UsageError() =>
+        Assert.That(() => QueryCommand.RunAsync(["heat", "--server", _server.BaseAddress.ToString(), "--bucket", "day"], TextWriter.Null, TextWriter.Null, CancellationToken.None),
+            Throws.TypeOf<UsageException>().With.Message.EqualTo("unknown option --bucket"));
+
+    private async Task<(int Code, string Output, string Log)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var log = new StringWriter();
+        var code = await QueryCommand.RunAsync([args[0], "--server", _server.BaseAddress.ToString(), .. args[1..]], output, log, CancellationToken.None);
+        return (code, output.ToString(), log.ToString());
+    }
+}
