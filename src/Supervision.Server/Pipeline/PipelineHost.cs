@@ -32,6 +32,7 @@ public sealed class PipelineHost : BackgroundService
     private readonly ReportValidator _validator;
     private readonly TimeProvider _clock;
     private readonly int _capacity;
+    private readonly string _dataDirectory;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
 
@@ -51,6 +52,7 @@ public sealed class PipelineHost : BackgroundService
         _validator = validator;
         _clock = clock;
         _capacity = options.QueueCapacity;
+        _dataDirectory = Path.GetFullPath(options.DataDirectory);
         // Room beyond the admission limit: batches already in the log must always find a place.
         _queue = Channel.CreateBounded<ReportBatch>(new BoundedChannelOptions(options.QueueCapacity * 2) { SingleReader = true });
         _pipeline = new SupervisionPipeline(_source, engine);
@@ -191,6 +193,7 @@ public sealed class PipelineHost : BackgroundService
         {
             _wal.MarkStored(new WalPosition(last.Segment + 1, 0));
         }
+        _logger.LogInformation("Data directory: {Directory} (history, write-ahead log, spill, keys)", _dataDirectory);
         _logger.LogInformation(
             "Recovered: {Seeded} report ids of the last {Days} days from history; {Replayed} reports replayed from the write-ahead log, {Skipped} already stored",
             seeded, Retention.TotalDays, replayed, skipped);

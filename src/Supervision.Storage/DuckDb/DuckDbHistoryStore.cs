@@ -78,7 +78,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                     $"the DuckDB file {_path} was written by an earlier version (no normalised report or alert version columns); move it away and restart");
             }
         }
-        Execute($"CREATE TABLE IF NOT EXISTS reports ({reportColumns}, PRIMARY KEY (report_id))");
+        Execute($"CREATE TABLE IF NOT EXISTS reports ({reportColumns}, PRIMARY KEY (enterprise_id, report_id))");
         Execute($"CREATE TABLE IF NOT EXISTS alert_events ({alertColumns}, PRIMARY KEY (alert_id, version))");
         Execute($"CREATE TABLE IF NOT EXISTS grade_changes ({gradeColumns}, PRIMARY KEY (enterprise_id, changed_at, to_grade))");
         Execute($"CREATE TABLE IF NOT EXISTS scores ({scoreColumns}, PRIMARY KEY (score_id))");

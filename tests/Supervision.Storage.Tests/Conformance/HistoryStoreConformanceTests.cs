@@ -38,6 +38,20 @@ public class HistoryStoreConformanceTests(string backend)
         Assert.That(await _store.CountReportsAsync(CancellationToken.None), Is.EqualTo(4));
 
     [Test]
+    public async Task AppendReports_SameReportIdOfTwoEnterprises_StoresBoth()
+    {
+        // reportId is unique per enterprise only: the simulator, for one, numbers devices the same everywhere.
+        await using var stores = new Stores();
+        var store = await stores.CreateAsync(backend);
+        var at = new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero);
+        Report Reading(string enterprise) => new("F-01-0100", Domain.Identifiers.EnterpriseId.Parse(enterprise), Domain.Identifiers.RegionCode.Parse("350102"),
+            ReportKind.FoodColdChain, at, new ColdChainReading("F-01", FoodStorageClass.Frozen, -20));
+        await store.AppendReportsAsync([Reading("91350100M000100Y43"), Reading("91110000600037341L")], at, CancellationToken.None);
+        await store.AppendReportsAsync([Reading("91350100M000100Y43")], at, CancellationToken.None);
+        Assert.That(await store.CountReportsAsync(CancellationToken.None), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task ForEachReportId_Everything_VisitsEachStoredReportOnce()
     {
         var seen = new List<(string Enterprise, string ReportId)>();
