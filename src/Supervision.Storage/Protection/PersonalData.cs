@@ -79,6 +79,6 @@ public static partial class PersonalData
     private static bool IsPersonal(string key) =>
         PersonalFields.Contains(key.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
 
-    [GeneratedRegex(@"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")]
+    [GeneratedRegex(@"(?<![0-9A-Za-z@_-])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9A-Za-z])")]
     private static partial Regex Numbers();
 }

@@ -20,6 +20,11 @@ public class PersonalDataTests
             Is.EqualTo("device 139******** owner 110*************** ok 1391234567 and 139123456789"));
 
     [Test]
+    public void MaskText_DigitsInsideAnIdentifier_Unchanged() =>
+        Assert.That(PersonalData.MaskText("score al-0ce8decf30b11006@101234567890123456 of F-01-13912345678x"),
+            Is.EqualTo("score al-0ce8decf30b11006@101234567890123456 of F-01-13912345678x"));
+
+    [Test]
     public void MaskJson_NotJson_MaskedAsText() =>
         Assert.That(PersonalData.MaskJson("call 13912345678"), Is.EqualTo("call 139********"));
 
