@@ -23,16 +23,16 @@ internal sealed class ArrowFastPath
     private readonly int[] _payload;
     private readonly Role[] _roles;
     private readonly IArrowArray[] _payloadArrays;
-    private readonly int[] _columnOf = new int[(int)Role.Count];
+    private readonly bool[] _nullable;
+
     private readonly Memo _enterpriseMemo = new();
     private readonly Memo _regionMemo = new();
     private readonly Memo _kindMemo = new();
+    private readonly Dictionary<string, EnterpriseId> _enterprises = new(ReferenceEqualityComparer.Instance);
     private readonly Memo _timeMemo = new();
     private readonly Memo _storageMemo = new();
     private FoodStorageClass _storage;
     private DateTimeOffset _observedAt;
-    private RecordBatch _batch = null!;
-    private StringArray _reportIds = null!, _enterprises = null!, _regions = null!, _sectors = null!, _kinds = null!, _times = null!;
     private EnterpriseId _enterprise;
     private RegionCode _region;
     private ReportKind _kind;
@@ -46,6 +46,7 @@ internal sealed class ArrowFastPath
         _payload = payload;
         _roles = [.. payloadNames.Select(RoleOf)];
         _payloadArrays = new IArrowArray[payload.Length];
+        _nullable = new bool[payload.Length];
     }
 
     /// <summary>A fast path for this schema, or null when the schema is not the plain shape it handles.</summary>
@@ -76,37 +77,58 @@ internal sealed class ArrowFastPath
         return System.Array.IndexOf(header, -1) >= 0 ? null : new ArrowFastPath(validator, interner, now, skew, header, [.. payload], [.. names]);
     }
 
-    public void Begin(RecordBatch batch)
+    /// <summary>
+    /// Decodes every row of <paramref name="batch"/> in order: plainly valid rows become reports in
+    /// <paramref name="result"/> (with index <paramref name="firstIndex"/> + row); any other row goes to
+    /// <paramref name="slow"/>, which gives the general path's verdict.
+    /// </summary>
+    public void Run(RecordBatch batch, int firstIndex, DecodeResult result, Action<int> slow)
     {
-        _batch = batch;
-        _reportIds = (StringArray)batch.Column(_header[0]);
-        _enterprises = (StringArray)batch.Column(_header[1]);
-        _regions = (StringArray)batch.Column(_header[2]);
-        _sectors = (StringArray)batch.Column(_header[3]);
-        _kinds = (StringArray)batch.Column(_header[4]);
-        _times = (StringArray)batch.Column(_header[5]);
-        for (var p = 0; p < _payload.Length; p++)
-        {
-            _payloadArrays[p] = batch.Column(_payload[p]);
-        }
-        _storageMemo.Reset();
         _enterpriseMemo.Reset();
         _regionMemo.Reset();
         _kindMemo.Reset();
         _timeMemo.Reset();
+        _storageMemo.Reset();
+        var reportIds = new Utf8Column((StringArray)batch.Column(_header[0]));
+        var enterprises = new Utf8Column((StringArray)batch.Column(_header[1]));
+        var regions = new Utf8Column((StringArray)batch.Column(_header[2]));
+        var sectors = new Utf8Column((StringArray)batch.Column(_header[3]));
+        var kinds = new Utf8Column((StringArray)batch.Column(_header[4]));
+        var times = new Utf8Column((StringArray)batch.Column(_header[5]));
+        var device = RoleText(batch, Role.DeviceId);
+        var storage = RoleText(batch, Role.StorageClass);
+        var equipment = RoleText(batch, Role.EquipmentId);
+        var type = RoleText(batch, Role.EquipmentType);
+        var metric = RoleText(batch, Role.Metric);
+        var temperature = RoleNumber(batch, Role.TemperatureC);
+        var value = RoleNumber(batch, Role.Value);
+        var rolesUsable = RolesUsable(batch);
+        for (var row = 0; row < batch.Length; row++)
+        {
+            if (rolesUsable && TryRow(row, reportIds, enterprises, regions, sectors, kinds, times, device, storage, equipment, type, metric, temperature, value, batch, out var report))
+            {
+                result.Accepted.Add(report);
+                result.AcceptedIndexes.Add(firstIndex + row);
+            }
+            else
+            {
+                slow(row);
+            }
+        }
     }
 
-    /// <summary>The report of <paramref name="row"/> when it is plainly valid; false sends it down the general path.</summary>
-    public bool TryRow(int row, out Report report)
+    private bool TryRow(
+        int row, Utf8Column reportIds, Utf8Column enterprises, Utf8Column regions, Utf8Column sectors, Utf8Column kinds, Utf8Column times,
+        Utf8Column device, Utf8Column storage, Utf8Column equipment, Utf8Column type, Utf8Column metric, NumberColumn temperature, NumberColumn value,
+        RecordBatch batch, out Report report)
     {
         report = default;
-        var (reportIds, enterprises, regions, sectors, kinds, times) = (_reportIds, _enterprises, _regions, _sectors, _kinds, _times);
         if (reportIds.IsNull(row) || enterprises.IsNull(row) || regions.IsNull(row) || sectors.IsNull(row) || kinds.IsNull(row) || times.IsNull(row))
         {
             return false;
         }
 
-        var kindBytes = kinds.GetBytes(row);
+        var kindBytes = kinds.Get(row);
         if (!_kindMemo.Matches(kindBytes))
         {
             var name = _interner.Get(kindBytes);
@@ -118,23 +140,35 @@ internal sealed class ArrowFastPath
             _kindMemo.Set(kindBytes);
         }
         var kind = _kind;
-        if (!sectors.GetBytes(row).SequenceEqual(kind == ReportKind.FoodColdChain ? "food"u8 : "equipment"u8))
+        if (!sectors.Get(row).SequenceEqual(kind == ReportKind.FoodColdChain ? "food"u8 : "equipment"u8))
         {
             return false;
         }
 
-        var enterpriseBytes = enterprises.GetBytes(row);
+        var enterpriseBytes = enterprises.Get(row);
         if (!_enterpriseMemo.Matches(enterpriseBytes))
         {
             var text = _interner.Get(enterpriseBytes);
-            if (text is null || !_validator.TryEnterprise(text, out var id, out _))
+            if (text is null)
             {
                 return false;
+            }
+            // Interned strings repeat by reference: look them up by reference before the shared validator cache.
+            if (!_enterprises.TryGetValue(text, out var id))
+            {
+                if (!_validator.TryEnterprise(text, out id, out _))
+                {
+                    return false;
+                }
+                if (_enterprises.Count < Utf8Interner.MaxEntries)
+                {
+                    _enterprises[text] = id;
+                }
             }
             _enterprise = id;
             _enterpriseMemo.Set(enterpriseBytes);
         }
-        var regionBytes = regions.GetBytes(row);
+        var regionBytes = regions.Get(row);
         if (!_regionMemo.Matches(regionBytes))
         {
             var text = _interner.Get(regionBytes);
@@ -147,7 +181,7 @@ internal sealed class ArrowFastPath
         }
 
         // Rows of one reading cycle share their time: parse it once.
-        var timeBytes = times.GetBytes(row);
+        var timeBytes = times.Get(row);
         if (!_timeMemo.Matches(timeBytes))
         {
             Span<char> timeChars = stackalloc char[40];
@@ -158,13 +192,65 @@ internal sealed class ArrowFastPath
             }
             _timeMemo.Set(timeBytes);
         }
-        var observedAt = _observedAt;
-        if (observedAt > _latest)
+        if (_observedAt > _latest)
         {
             return false;
         }
 
-        var idBytes = reportIds.GetBytes(row);
+        // Every payload column of the row must be one the kind has, and every field of the kind present.
+        var present = 0;
+        for (var p = 0; p < _payloadArrays.Length; p++)
+        {
+            if (_nullable[p] && _payloadArrays[p].IsNull(row))
+            {
+                continue;
+            }
+            present |= 1 << (int)_roles[p];
+        }
+
+        ReportPayload payload;
+        if (kind == ReportKind.FoodColdChain)
+        {
+            if (present != ColdChainFields)
+            {
+                return false;
+            }
+            var deviceId = _interner.Get(device.Get(row));
+            var t = temperature.Get(row);
+            if (deviceId is not { Length: > 0 and <= 64 } || !(t >= -80 && t <= 60))
+            {
+                return false;
+            }
+            var storageBytes = storage.Get(row);
+            if (!_storageMemo.Matches(storageBytes))
+            {
+                if (!EquipmentMetrics.TryParseStorage(_interner.Get(storageBytes), out _storage))
+                {
+                    _storageMemo.Reset();
+                    return false;
+                }
+                _storageMemo.Set(storageBytes);
+            }
+            payload = new ColdChainReading(deviceId, _storage, t);
+        }
+        else
+        {
+            if (present != TelemetryFields)
+            {
+                return false;
+            }
+            var equipmentId = _interner.Get(equipment.Get(row));
+            var metricName = _interner.Get(metric.Get(row));
+            var v = value.Get(row);
+            if (equipmentId is not { Length: > 0 and <= 64 } || metricName is not { Length: > 0 and <= 64 }
+                || !EquipmentMetrics.TryParseType(_interner.Get(type.Get(row)), out var equipmentType) || !(v >= -1e9 && v <= 1e9))
+            {
+                return false;
+            }
+            payload = new EquipmentTelemetry(equipmentId, equipmentType, metricName, v);
+        }
+
+        var idBytes = reportIds.Get(row);
         if (idBytes.Length == 0 || idBytes.Length > ReportValidator.MaxReportIdLength * 3)
         {
             return false;
@@ -182,82 +268,46 @@ internal sealed class ArrowFastPath
         {
             return false;
         }
-
-        ReportPayload? payload = kind == ReportKind.FoodColdChain ? ColdChain(row) : Telemetry(row);
-        if (payload is null)
-        {
-            return false;
-        }
-        report = new Report(reportId, _enterprise, _region, kind, observedAt, payload);
+        report = new Report(reportId, _enterprise, _region, kind, _observedAt, payload);
         return true;
-    }
-
-    // Which payload fields the row carries, as a bit per role, with the column of each.
-    private int Present(int row)
-    {
-        var present = 0;
-        for (var p = 0; p < _payloadArrays.Length; p++)
-        {
-            if (!_payloadArrays[p].IsNull(row))
-            {
-                present |= 1 << (int)_roles[p];
-                _columnOf[(int)_roles[p]] = p;
-            }
-        }
-        return present;
     }
 
     private const int ColdChainFields = (1 << (int)Role.DeviceId) | (1 << (int)Role.StorageClass) | (1 << (int)Role.TemperatureC);
     private const int TelemetryFields = (1 << (int)Role.EquipmentId) | (1 << (int)Role.EquipmentType) | (1 << (int)Role.Metric) | (1 << (int)Role.Value);
 
-    private ColdChainReading? ColdChain(int row)
+    // Role columns must have the type the fast path reads; otherwise every row takes the general path.
+    private bool RolesUsable(RecordBatch batch)
     {
-        if (Present(row) != ColdChainFields)
+        for (var p = 0; p < _payload.Length; p++)
         {
-            return null;
-        }
-        var device = Text(Role.DeviceId, row);
-        var temperature = Number(Role.TemperatureC, row);
-        if (device is not { Length: > 0 and <= 64 } || !(temperature >= -80 && temperature <= 60)
-            || _payloadArrays[_columnOf[(int)Role.StorageClass]] is not StringArray storageColumn)
-        {
-            return null;
-        }
-        var storageBytes = storageColumn.GetBytes(row);
-        if (!_storageMemo.Matches(storageBytes))
-        {
-            if (!EquipmentMetrics.TryParseStorage(_interner.Get(storageBytes), out _storage))
+            var array = batch.Column(_payload[p]);
+            _payloadArrays[p] = array;
+            _nullable[p] = array.NullCount > 0;
+            var ok = _roles[p] switch
             {
-                _storageMemo.Reset();
-                return null;
+                Role.TemperatureC or Role.Value => array is DoubleArray,
+                Role.Other => true,
+                _ => array is StringArray,
+            };
+            if (!ok)
+            {
+                return false;
             }
-            _storageMemo.Set(storageBytes);
         }
-        return new ColdChainReading(device, _storage, temperature);
+        return true;
     }
 
-    private EquipmentTelemetry? Telemetry(int row)
+    private Utf8Column RoleText(RecordBatch batch, Role role)
     {
-        if (Present(row) != TelemetryFields)
-        {
-            return null;
-        }
-        var equipment = Text(Role.EquipmentId, row);
-        var metric = Text(Role.Metric, row);
-        var value = Number(Role.Value, row);
-        if (equipment is not { Length: > 0 and <= 64 } || metric is not { Length: > 0 and <= 64 }
-            || !EquipmentMetrics.TryParseType(Text(Role.EquipmentType, row), out var equipmentType) || !(value >= -1e9 && value <= 1e9))
-        {
-            return null;
-        }
-        return new EquipmentTelemetry(equipment, equipmentType, metric, value);
+        var p = System.Array.IndexOf(_roles, role);
+        return p >= 0 && batch.Column(_payload[p]) is StringArray s ? new Utf8Column(s) : default;
     }
 
-    private string? Text(Role role, int row) =>
-        _payloadArrays[_columnOf[(int)role]] is StringArray s ? _interner.Get(s.GetBytes(row)) : null;
-
-    private double Number(Role role, int row) =>
-        _payloadArrays[_columnOf[(int)role]] is DoubleArray d ? d.GetValue(row)!.Value : double.NaN;
+    private NumberColumn RoleNumber(RecordBatch batch, Role role)
+    {
+        var p = System.Array.IndexOf(_roles, role);
+        return p >= 0 && batch.Column(_payload[p]) is DoubleArray d ? new NumberColumn(d) : default;
+    }
 
     private static Role RoleOf(string name) => name switch
     {
@@ -281,7 +331,35 @@ internal sealed class ArrowFastPath
         Metric,
         Value,
         Other,
-        Count,
+    }
+
+    /// <summary>A utf8 column read straight from its offset, value and validity buffers (checked before).</summary>
+    private readonly ref struct Utf8Column
+    {
+        private readonly ReadOnlySpan<int> _offsets;
+        private readonly ReadOnlySpan<byte> _values;
+        private readonly ReadOnlySpan<byte> _validity;
+        private readonly int _offset;
+
+        public Utf8Column(StringArray array)
+        {
+            _offsets = array.ValueOffsets;
+            _values = array.ValueBuffer.Span;
+            _validity = array.NullCount > 0 ? array.NullBitmapBuffer.Span : default;
+            _offset = array.Offset;
+        }
+
+        public bool IsNull(int row) => !_validity.IsEmpty && (_validity[(_offset + row) >> 3] & (1 << ((_offset + row) & 7))) == 0;
+
+        public ReadOnlySpan<byte> Get(int row) => _values[_offsets[row].._offsets[row + 1]];
+    }
+
+    /// <summary>A float64 column read straight from its value buffer; presence is checked by the caller.</summary>
+    private readonly ref struct NumberColumn(DoubleArray array)
+    {
+        private readonly ReadOnlySpan<double> _values = array.Values;
+
+        public double Get(int row) => _values[row];
     }
 
     /// <summary>The bytes of the last value parsed from a column, so repeats in the next rows skip parsing.</summary>

@@ -68,25 +68,30 @@ public sealed partial class ReportDecoder
                             return Unreadable($"column '{schema.FieldsList[c].Name}' of record batch {batches} is malformed: {problem}");
                         }
                     }
-                    fast?.Begin(batch);
                     result.Accepted.EnsureCapacity(result.Accepted.Count + batch.Length);
-                    for (var row = 0; row < batch.Length; row++)
+                    var first = index;
+                    void General(int row)
                     {
-                        if (fast is not null && fast.TryRow(row, out var report))
-                        {
-                            result.Accepted.Add(report);
-                            result.AcceptedIndexes.Add(index++);
-                            continue;
-                        }
                         raw.Clear();
                         raw.HasPayload = hasPayload;
                         for (var c = 0; c < columns.Length; c++)
                         {
                             Apply(columns[c], batch.Column(c), row, raw, _interner);
                         }
-                        Validate(raw, index, errors, result);
-                        index++;
+                        Validate(raw, first + row, errors, result);
                     }
+                    if (fast is not null)
+                    {
+                        fast.Run(batch, first, result, General);
+                    }
+                    else
+                    {
+                        for (var row = 0; row < batch.Length; row++)
+                        {
+                            General(row);
+                        }
+                    }
+                    index += batch.Length;
                 }
             }
             result.Total = index;
@@ -142,19 +147,10 @@ public sealed partial class ReportDecoder
                 {
                     return "the offsets buffer is too short";
                 }
-                var offsets = buffers[1].Span;
                 var values = buffers[2].Length;
-                long previous = -1;
-                for (var i = data.Offset; i <= end; i++)
-                {
-                    long at = wide ? BitConverter.ToInt64(offsets.Slice(i * 8, 8)) : BitConverter.ToInt32(offsets.Slice(i * 4, 4));
-                    if (at < 0 || at > values || at < previous)
-                    {
-                        return $"offset {i} points outside the values";
-                    }
-                    previous = at;
-                }
-                return null;
+                return wide
+                    ? CheckOffsets(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(buffers[1].Span), data.Offset, (int)end, values)
+                    : CheckOffsets(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(buffers[1].Span), data.Offset, (int)end, values);
             }
             case BooleanType:
                 return buffers[1].Length < (end + 7) / 8 ? "the values buffer is too short" : null;
@@ -163,6 +159,22 @@ public sealed partial class ReportDecoder
             default:
                 return null;
         }
+    }
+
+    private static string? CheckOffsets<T>(ReadOnlySpan<T> offsets, int start, int end, long values)
+        where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        long previous = 0;
+        for (var i = start; i <= end; i++)
+        {
+            var at = long.CreateTruncating(offsets[i]);
+            if (at < previous || at > values)
+            {
+                return $"offset {i} points outside the values";
+            }
+            previous = at;
+        }
+        return null;
     }
 
     private static bool IsSupported(IArrowType type, Column column) => type switch

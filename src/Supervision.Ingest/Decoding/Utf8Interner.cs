@@ -24,7 +24,7 @@ internal sealed class Utf8Interner
         {
             return Decode(utf8);
         }
-        var hash = (uint)XxHash3.HashToUInt64(utf8);
+        var hash = Hash(utf8);
         var mask = _slots.Length - 1;
         for (var i = (int)(hash & (uint)mask); ; i = (i + 1) & mask)
         {
@@ -48,6 +48,20 @@ internal sealed class Utf8Interner
                 return slot.Value;
             }
         }
+    }
+
+    // Short values (ids, codes) hash from their first and last eight bytes and length: cheaper than a full hash,
+    // and collisions only cost a byte comparison.
+    private static uint Hash(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length < 8)
+        {
+            return (uint)XxHash3.HashToUInt64(utf8);
+        }
+        var head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+        var tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+        var mixed = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)utf8.Length;
+        return (uint)(mixed ^ (mixed >> 29));
     }
 
     private static string? Decode(ReadOnlySpan<byte> utf8)
