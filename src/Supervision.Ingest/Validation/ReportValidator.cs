@@ -18,6 +18,9 @@ public sealed class ReportValidator
     private const int MaxIdLength = 64;
     private const int MaxTextLength = 256;
 
+    /// <summary>Most payload fields a record may carry.</summary>
+    public const int MaxPayloadFields = 64;
+
     private readonly TimeProvider _clock;
     private readonly TimeSpan _maxFutureSkew;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnterpriseId> _enterprises = new(StringComparer.Ordinal);
@@ -121,6 +124,11 @@ public sealed class ReportValidator
         if (!raw.HasPayload)
         {
             errors.Add(new FieldError("payload", "is required"));
+        }
+        else if (raw.Payload.Count > MaxPayloadFields)
+        {
+            // Every format can carry more fields than any kind has (CSV and Arrow columns are shared by all rows).
+            errors.Add(new FieldError("payload", $"has {raw.Payload.Count} fields; no kind has more than {MaxPayloadFields}"));
         }
         else if (kind != 0)
         {

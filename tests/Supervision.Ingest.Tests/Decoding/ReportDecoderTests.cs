@@ -68,6 +68,16 @@ public class ReportDecoderTests
     }
 
     [Test]
+    public void DecodeCsv_MorePayloadColumnsThanAnyKind_IsRecordError()
+    {
+        var extra = string.Join(",", Enumerable.Range(0, 70).Select(i => $"payload.x{i}"));
+        var cells = string.Join(",", Enumerable.Range(0, 70).Select(i => "1"));
+        var body = Encoding.UTF8.GetBytes($"reportId,enterpriseId,region,sector,kind,observedAt,{extra}\nr-1,{Envelopes.Enterprise},350100,food,food.coldchain,2026-11-27T09:00:00+08:00,{cells}\n");
+        var errors = _decoder.DecodeCsv(body).Rejected.Single().Errors;
+        Assert.That(errors, Is.EqualTo(new[] { new FieldError("payload", "has 70 fields; no kind has more than 64") }));
+    }
+
+    [Test]
     public void DecodeJsonArray_NestedPayloadValue_IsFieldError()
     {
         var body = Envelopes.Array(Envelopes.ColdChain(payload: """{"deviceId":{"x":1},"storageClass":"frozen","temperatureC":-20}"""));
