@@ -56,9 +56,53 @@ public enum InspectionResult : byte
 /// <summary><c>equipment.inspection</c>: a periodic inspection of special equipment and when the next is due.</summary>
 public sealed record EquipmentInspection(string EquipmentId, EquipmentType EquipmentType, DateOnly InspectedAt, InspectionResult Result, DateOnly NextDueDate) : ReportPayload;
 
-/// <summary>Wire names of the payload enumerations above.</summary>
+/// <summary>Wire names of the payload enumerations.</summary>
 public static class PayloadNames
 {
+    /// <summary>The wire name of an equipment type.</summary>
+    public static string Name(this EquipmentType type) => type switch
+    {
+        EquipmentType.Elevator => "elevator",
+        EquipmentType.Boiler => "boiler",
+        EquipmentType.PressureVessel => "pressure_vessel",
+        EquipmentType.Crane => "crane",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    /// <summary>The wire name of a food storage class.</summary>
+    public static string Name(this FoodStorageClass storage) => storage switch
+    {
+        FoodStorageClass.Frozen => "frozen",
+        FoodStorageClass.Chilled => "chilled",
+        _ => throw new ArgumentOutOfRangeException(nameof(storage), storage, null),
+    };
+
+    /// <summary>Parses a food storage class wire name.</summary>
+    public static bool TryParseStorage(ReadOnlySpan<char> name, out FoodStorageClass storage)
+    {
+        storage = name switch
+        {
+            "frozen" => FoodStorageClass.Frozen,
+            "chilled" => FoodStorageClass.Chilled,
+            _ => 0,
+        };
+        return storage != 0;
+    }
+
+    /// <summary>Known equipment types by wire name.</summary>
+    public static bool TryParseType(ReadOnlySpan<char> name, out EquipmentType type)
+    {
+        type = name switch
+        {
+            "elevator" => EquipmentType.Elevator,
+            "boiler" => EquipmentType.Boiler,
+            "pressure_vessel" => EquipmentType.PressureVessel,
+            "crane" => EquipmentType.Crane,
+            _ => 0,
+        };
+        return type != 0;
+    }
+
     public static string Name(this DrugStorageClass value) => value switch
     {
         DrugStorageClass.Cold => "cold",

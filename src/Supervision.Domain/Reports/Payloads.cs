@@ -33,7 +33,7 @@ public enum EquipmentType : byte
 /// <param name="Value">The measurement; flags are 0 or 1.</param>
 public sealed record EquipmentTelemetry(string EquipmentId, EquipmentType EquipmentType, string Metric, double Value) : ReportPayload;
 
-/// <summary>Metric names the rules understand (other metrics are stored but not judged), and payload enum wire names.</summary>
+/// <summary>Metric names the rules understand; other metrics are stored but not judged.</summary>
 public static class EquipmentMetrics
 {
     /// <summary>Elevator car stopped with passengers inside: 1 while trapped, 0 when released.</summary>
@@ -44,48 +44,4 @@ public static class EquipmentMetrics
 
     /// <summary>Boiler or vessel working pressure in MPa.</summary>
     public const string PressureMpa = "pressure_mpa";
-
-    /// <summary>The wire name of an equipment type.</summary>
-    public static string Name(this EquipmentType type) => type switch
-    {
-        EquipmentType.Elevator => "elevator",
-        EquipmentType.Boiler => "boiler",
-        EquipmentType.PressureVessel => "pressure_vessel",
-        EquipmentType.Crane => "crane",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
-
-    /// <summary>The wire name of a food storage class.</summary>
-    public static string Name(this FoodStorageClass storage) => storage switch
-    {
-        FoodStorageClass.Frozen => "frozen",
-        FoodStorageClass.Chilled => "chilled",
-        _ => throw new ArgumentOutOfRangeException(nameof(storage), storage, null),
-    };
-
-    /// <summary>Parses a food storage class wire name.</summary>
-    public static bool TryParseStorage(ReadOnlySpan<char> name, out FoodStorageClass storage)
-    {
-        storage = name switch
-        {
-            "frozen" => FoodStorageClass.Frozen,
-            "chilled" => FoodStorageClass.Chilled,
-            _ => 0,
-        };
-        return storage != 0;
-    }
-
-    /// <summary>Known equipment types by wire name.</summary>
-    public static bool TryParseType(ReadOnlySpan<char> name, out EquipmentType type)
-    {
-        type = name switch
-        {
-            "elevator" => EquipmentType.Elevator,
-            "boiler" => EquipmentType.Boiler,
-            "pressure_vessel" => EquipmentType.PressureVessel,
-            "crane" => EquipmentType.Crane,
-            _ => 0,
-        };
-        return type != 0;
-    }
 }

@@ -224,7 +224,7 @@ internal sealed class ArrowFastPath
             var storageBytes = storage.Get(row);
             if (!_storageMemo.Matches(storageBytes))
             {
-                if (!EquipmentMetrics.TryParseStorage(_interner.Get(storageBytes), out _storage))
+                if (!PayloadNames.TryParseStorage(_interner.Get(storageBytes), out _storage))
                 {
                     _storageMemo.Reset();
                     return false;
@@ -243,7 +243,7 @@ internal sealed class ArrowFastPath
             var metricName = _interner.Get(metric.Get(row));
             var v = value.Get(row);
             if (equipmentId is not { Length: > 0 and <= 64 } || metricName is not { Length: > 0 and <= 64 }
-                || !EquipmentMetrics.TryParseType(_interner.Get(type.Get(row)), out var equipmentType) || !(v >= -1e9 && v <= 1e9))
+                || !PayloadNames.TryParseType(_interner.Get(type.Get(row)), out var equipmentType) || !(v >= -1e9 && v <= 1e9))
             {
                 return false;
             }

@@ -213,7 +213,7 @@ public sealed class ReportValidator
     private static EquipmentInspection ReadInspection(ref PayloadReader reader)
     {
         var id = reader.RequiredString("equipmentId", MaxIdLength);
-        var type = reader.RequiredEnum<EquipmentType>("equipmentType", EquipmentMetrics.TryParseType, EquipmentTypes);
+        var type = reader.RequiredEnum<EquipmentType>("equipmentType", PayloadNames.TryParseType, EquipmentTypes);
         var inspected = reader.RequiredDate("inspectedAt");
         var result = reader.RequiredEnum<InspectionResult>("result", PayloadNames.TryParseInspectionResult, "pass, fail");
         var due = reader.RequiredDate("nextDueDate");
@@ -246,11 +246,11 @@ public sealed class ReportValidator
         {
             ReportKind.FoodColdChain => new ColdChainReading(
                 reader.RequiredString("deviceId", MaxIdLength),
-                reader.RequiredEnum<FoodStorageClass>("storageClass", EquipmentMetrics.TryParseStorage, "frozen, chilled"),
+                reader.RequiredEnum<FoodStorageClass>("storageClass", PayloadNames.TryParseStorage, "frozen, chilled"),
                 reader.RequiredNumber("temperatureC", -80, 60, "°C")),
             ReportKind.EquipmentTelemetry => new EquipmentTelemetry(
                 reader.RequiredString("equipmentId", MaxIdLength),
-                reader.RequiredEnum<EquipmentType>("equipmentType", EquipmentMetrics.TryParseType, EquipmentTypes),
+                reader.RequiredEnum<EquipmentType>("equipmentType", PayloadNames.TryParseType, EquipmentTypes),
                 reader.RequiredString("metric", MaxIdLength),
                 reader.RequiredNumber("value", -1e9, 1e9, "")),
             ReportKind.FoodBatch => new FoodBatch(
