@@ -67,32 +67,33 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
         }
         var added = new bool[keys.Length];
         index.TryAddAll(keys, receivedAt, added);
-        var fresh = new List<Report>(accepted.Count);
-        var freshKeys = new List<ulong>(accepted.Count);
+        // Compact the new reports and their keys to the front, in body order.
+        var fresh = new Report[keys.Length];
+        var count = 0;
         for (var i = 0; i < keys.Length; i++)
         {
             if (added[i])
             {
-                fresh.Add(accepted[i]);
-                freshKeys.Add(keys[i]);
+                fresh[count] = accepted[i];
+                keys[count++] = keys[i];
             }
         }
-        var duplicates = accepted.Count - fresh.Count;
-        if (fresh.Count > 0)
+        var duplicates = accepted.Count - count;
+        if (count > 0)
         {
             WalPosition position;
             try
             {
-                position = await wal.AppendAsync(fresh, cancellation);
+                position = await wal.AppendAsync(new ArraySegment<Report>(fresh, 0, count), cancellation);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 // Not durable, so not accepted: forget the ids so that a retry is not taken for a duplicate.
-                index.RemoveAll([.. freshKeys], receivedAt);
+                index.RemoveAll(keys.AsSpan(0, count), receivedAt);
                 return (IngestOutcome.Unavailable, null, e is IOException ? e.Message : "the request was cancelled before the reports were durable");
             }
-            await pipeline.SubmitAsync(new ReportBatch([.. fresh], receivedAt) { Checkpoint = position.Pack() }, CancellationToken.None);
+            await pipeline.SubmitAsync(new ReportBatch(fresh, count, receivedAt) { Checkpoint = position.Pack() }, CancellationToken.None);
         }
-        return (IngestOutcome.Accepted, new IngestResponse(fresh.Count, duplicates, result.Rejected), null);
+        return (IngestOutcome.Accepted, new IngestResponse(count, duplicates, result.Rejected), null);
     }
 }
