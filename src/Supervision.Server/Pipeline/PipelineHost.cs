@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reactive.Subjects;
 using System.Threading.Channels;
 using Supervision.Domain.Alerts;
@@ -159,37 +160,43 @@ public sealed class PipelineHost : BackgroundService
         var skipped = 0;
         var batch = new List<Report>();
         var added = new bool[1];
+        var body = new ArrayBufferWriter<byte>();
         WalPosition last = default;
-        foreach (var record in records)
+        // Records are canonical envelopes: a thousand at a time decode as one NDJSON body.
+        for (var start = 0; start < records.Count; start += 1000)
         {
-            var decoded = decoder.DecodeNdjson(record.Envelope.Span);
-            if (decoded.Accepted.Count != 1)
+            var chunk = records.GetRange(start, Math.Min(1000, records.Count - start));
+            body.ResetWrittenCount();
+            foreach (var record in chunk)
             {
-                _logger.LogWarning("Write-ahead log record at {Position} no longer validates and is dropped: {Errors}", record.Position,
-                    string.Join("; ", decoded.Rejected.SelectMany(r => r.Errors).Select(e => $"{e.Field} {e.Message}")));
-                continue;
+                body.Write(record.Envelope.Span);
+                body.Write("\n"u8);
             }
-            var report = decoded.Accepted[0];
-            _index.TryAddAll([ReportIdIndex.Key(report.EnterpriseId.Value, report.ReportId)], now, added);
-            last = record.Position;
-            if (!added[0])
+            var decoded = decoder.DecodeNdjson(body.WrittenSpan);
+            foreach (var rejected in decoded.Rejected)
             {
-                skipped++; // stored before the crash, or logged twice
-                continue;
+                _logger.LogWarning("Write-ahead log record at {Position} no longer validates and is dropped: {Errors}", chunk[rejected.Index].Position,
+                    string.Join("; ", rejected.Errors.Select(e => $"{e.Field} {e.Message}")));
             }
-            batch.Add(report);
-            replayed++;
-            if (batch.Count == 1000)
+            last = chunk[^1].Position;
+            foreach (var report in decoded.Accepted)
+            {
+                _index.TryAddAll([ReportIdIndex.Key(report.EnterpriseId.Value, report.ReportId)], now, added);
+                if (!added[0])
+                {
+                    skipped++; // stored before the crash, or logged twice
+                    continue;
+                }
+                batch.Add(report);
+                replayed++;
+            }
+            if (batch.Count > 0)
             {
                 await SubmitAsync(new ReportBatch([.. batch], now) { Checkpoint = last.Pack() }, cancellation);
                 batch.Clear();
             }
         }
-        if (batch.Count > 0)
-        {
-            await SubmitAsync(new ReportBatch([.. batch], now) { Checkpoint = last.Pack() }, cancellation);
-        }
-        else if (records.Count > 0)
+        if (records.Count > 0 && replayed == 0)
         {
             _wal.MarkStored(new WalPosition(last.Segment + 1, 0));
         }
