@@ -22,7 +22,7 @@ public static class TrainCommand
         data. Writes <sector>.zip, <sector>.json and the card <sector>.md into the output directory for every
         sector; sectors without simulated data are skipped and named. Nothing is written if any sector fails.
 
-          --enterprises N   simulated enterprises (default 3000)
+          --enterprises N   simulated enterprises (default 6000)
           --days D          simulated days, one reading a minute per device (default 4; inspections from day 2)
           --seed S          random seed; the same seed gives the same models (default 42)
           --output DIR      models directory (default models)
@@ -31,7 +31,7 @@ public static class TrainCommand
 
     public static int Run(CommandLine args, TextWriter log, TimeProvider clock)
     {
-        var enterprises = args.Int("enterprises", 3000, 10, 1_000_000);
+        var enterprises = args.Int("enterprises", 6000, 10, 1_000_000);
         var days = args.Int("days", 4, 2, 365);
         var seed = args.Int("seed", 42, 0, int.MaxValue);
         var output = args.String("output", "models");

@@ -131,19 +131,9 @@ public static class ModelRegistry
             b.Append('\n');
         }
         b.Append("## Features\n\n| # | name | meaning |\n|---|---|---|\n");
-        string[] meanings =
-        [
-            "sector (1 food, 2 drug, 3 agri, 4 equipment)",
-            "reports in the last 24 h of event time",
-            "minutes outside cold-chain limits in the last 24 h",
-            "share of readings outside limits in the last 24 h",
-            "trapped-passenger events in the last 24 h",
-            "largest excess over a temperature limit in the last 24 h, °C",
-            "alerts open now",
-        ];
         for (var i = 0; i < info.Features.Count; i++)
         {
-            b.Append(c, $"| {i} | `{info.Features[i]}` | {(i < meanings.Length ? meanings[i] : "")} |\n");
+            b.Append(c, $"| {i} | `{info.Features[i]}` | {(i < RiskFeatures.Meanings.Count && RiskFeatures.Names[i] == info.Features[i] ? RiskFeatures.Meanings[i] : "")} |\n");
         }
         b.Append("\n## Limits\n\nTrained on simulated data only: the scores rank enterprises by the simulator's notion of risk. Retrain on real inspection outcomes before relying on them.\n");
         return b.ToString();

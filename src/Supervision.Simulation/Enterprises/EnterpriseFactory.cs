@@ -7,8 +7,9 @@ namespace Supervision.Simulation.Enterprises;
 public static class EnterpriseFactory
 {
     /// <summary>
-    /// <paramref name="count"/> enterprises from <paramref name="random"/>: food and equipment sectors, one to
-    /// three devices each, and a skewed propensity (most enterprises comply, a few often do not).
+    /// <paramref name="count"/> enterprises from <paramref name="random"/>: all four sectors (food 40 %, drug 20 %,
+    /// agri 15 %, equipment 25 %), one to three devices each, and a skewed propensity (most enterprises comply, a
+    /// few often do not).
     /// </summary>
     public static IReadOnlyList<SimulatedEnterprise> Create(int count, Random random)
     {
@@ -22,16 +23,21 @@ public static class EnterpriseFactory
             {
                 continue;
             }
-            var sector = random.NextDouble() < 0.6 ? Sector.Food : Sector.Equipment;
+            var draw = random.NextDouble();
+            var sector = draw < 0.4 ? Sector.Food : draw < 0.6 ? Sector.Drug : draw < 0.75 ? Sector.Agri : Sector.Equipment;
             // Squaring a uniform skews towards compliance: mean 1/3, a long tail of risky enterprises.
             var u = random.NextDouble();
             var propensity = u * u;
             var devices = new SimulatedDevice[1 + random.Next(3)];
             for (var d = 0; d < devices.Length; d++)
             {
-                devices[d] = sector == Sector.Food
-                    ? new SimulatedDevice($"F-{d + 1:D2}", random.NextDouble() < 0.7 ? FoodStorageClass.Frozen : FoodStorageClass.Chilled, 0)
-                    : new SimulatedDevice($"E-{d + 1:D2}", 0, EquipmentType.Elevator);
+                devices[d] = sector switch
+                {
+                    Sector.Food => new SimulatedDevice($"F-{d + 1:D2}", random.NextDouble() < 0.7 ? FoodStorageClass.Frozen : FoodStorageClass.Chilled, 0),
+                    Sector.Drug => new SimulatedDevice($"W-{d + 1:D2}", 0, 0, (DrugStorageClass)(1 + random.Next(3))),
+                    Sector.Agri => new SimulatedDevice($"Q-{d + 1:D2}", 0, 0),
+                    _ => new SimulatedDevice($"E-{d + 1:D2}", 0, EquipmentType.Elevator),
+                };
             }
             enterprises.Add(new SimulatedEnterprise(id, RegionCode.Parse(region), sector, propensity, devices));
         }

@@ -14,8 +14,11 @@ public sealed record SimulatedEnterprise(
     double Propensity,
     IReadOnlyList<SimulatedDevice> Devices);
 
-/// <summary>One reporting device: a cold store (food) or an elevator (equipment).</summary>
-public sealed record SimulatedDevice(string DeviceId, FoodStorageClass StorageClass, EquipmentType EquipmentType);
+/// <summary>
+/// One reporting device: a cold store (food), a drug warehouse (drug), a rapid residue-testing station (agri) or an
+/// elevator (equipment). Only the storage class or equipment type of its sector is set.
+/// </summary>
+public sealed record SimulatedDevice(string DeviceId, FoodStorageClass StorageClass, EquipmentType EquipmentType, DrugStorageClass DrugStorageClass = 0);
 
 /// <summary>Real GB/T 2260 county-level and city codes the simulator places enterprises in.</summary>
 public static class SimulatedRegions

@@ -23,6 +23,32 @@ public static class ViolationKinds
 
     /// <summary>Passengers trapped in an elevator car.</summary>
     public const string Trapped = "elevator.trapped";
+
+    /// <summary>A drug warehouse outside its storage class long enough to be a violation.</summary>
+    public const string DrugExcursion = "drug.storage.sustained";
+
+    /// <summary>A short drug-store temperature blip that a rule must not flag.</summary>
+    public const string DrugBlip = "drug.storage.blip";
+
+    /// <summary>A serious adverse drug reaction reported by the enterprise (an incident, not a rule breach).</summary>
+    public const string SeriousAdverseEvent = "drug.adverse.serious";
+
+    /// <summary>A pesticide residue over its maximum residue limit.</summary>
+    public const string ResidueOverLimit = "agri.residue.over_mrl";
+}
+
+/// <summary>
+/// The commodity and pesticide pairs the simulated testing stations measure, with the limit the simulator
+/// assumes for each (the same as the engine's built-in GB 2763 sample table; a test keeps them equal).
+/// </summary>
+public static class SimulatedResidues
+{
+    /// <summary>Commodity, pesticide and maximum residue limit in mg/kg.</summary>
+    public static IReadOnlyList<(string Commodity, string Pesticide, double MrlMgKg)> All { get; } =
+    [
+        ("菠菜", "毒死蜱", 0.02), ("芹菜", "吡虫啉", 1), ("韭菜", "腐霉利", 0.2), ("豇豆", "灭蝇胺", 0.5), ("黄瓜", "腐霉利", 2),
+        ("苹果", "多菌灵", 3), ("柑", "毒死蜱", 1), ("葡萄", "腐霉利", 5), ("小白菜", "阿维菌素", 0.05), ("大米", "多菌灵", 2),
+    ];
 }
 
 /// <summary>
@@ -35,7 +61,7 @@ public sealed class ReportGenerator
     private readonly IReadOnlyList<SimulatedEnterprise> _enterprises;
     private readonly Random _random;
     private readonly DeviceState[][] _state;
-    private readonly List<DateTimeOffset>[] _sustainedStarts;
+    private readonly List<DateTimeOffset>[] _incidents;
 
     /// <summary>A generator over <paramref name="enterprises"/>, its randomness from <paramref name="seed"/>.</summary>
     public ReportGenerator(IReadOnlyList<SimulatedEnterprise> enterprises, int seed)
@@ -43,11 +69,11 @@ public sealed class ReportGenerator
         _enterprises = enterprises;
         _random = new Random(seed);
         _state = new DeviceState[enterprises.Count][];
-        _sustainedStarts = new List<DateTimeOffset>[enterprises.Count];
+        _incidents = new List<DateTimeOffset>[enterprises.Count];
         for (var i = 0; i < enterprises.Count; i++)
         {
             _state[i] = new DeviceState[enterprises[i].Devices.Count];
-            _sustainedStarts[i] = [];
+            _incidents[i] = [];
         }
     }
 
@@ -66,7 +92,8 @@ public sealed class ReportGenerator
 
     /// <summary>
     /// Appends one report per device observed at <paramref name="at"/>, advancing each device's state by
-    /// <paramref name="step"/> (the time since the previous tick).
+    /// <paramref name="step"/> (the time since the previous tick); drug enterprises now and then add an adverse
+    /// reaction report.
     /// </summary>
     public void Tick(DateTimeOffset at, TimeSpan step, List<Report> output)
     {
@@ -79,23 +106,37 @@ public sealed class ReportGenerator
             {
                 var device = enterprise.Devices[d];
                 ref var state = ref _state[e][d];
-                var payload = enterprise.Sector == Sector.Food
-                    ? ColdChain(e, device, ref state, at, minutes)
-                    : (ReportPayload)Elevator(e, device, ref state, at, minutes);
-                var kind = enterprise.Sector == Sector.Food ? ReportKind.FoodColdChain : ReportKind.EquipmentTelemetry;
+                ReportPayload payload = enterprise.Sector switch
+                {
+                    Sector.Food => ColdChain(e, device, ref state, at, minutes),
+                    Sector.Drug => DrugStore(e, device, ref state, at, minutes),
+                    Sector.Agri => Residue(e, device, at, minutes),
+                    _ => Elevator(e, device, ref state, at, minutes),
+                };
+                var kind = enterprise.Sector switch
+                {
+                    Sector.Food => ReportKind.FoodColdChain,
+                    Sector.Drug => ReportKind.DrugStorage,
+                    Sector.Agri => ReportKind.AgriResidue,
+                    _ => ReportKind.EquipmentTelemetry,
+                };
                 output.Add(new Report($"{device.DeviceId}-{stamp}", enterprise.Id, enterprise.Region, kind, at, payload));
+            }
+            if (enterprise.Sector == Sector.Drug && _random.NextDouble() < minutes * (0.0002 + (0.003 * enterprise.Propensity)))
+            {
+                output.Add(new Report($"AE-{stamp}", enterprise.Id, enterprise.Region, ReportKind.DrugAdverseEvent, at, AdverseEvent(e, at)));
             }
         }
     }
 
     /// <summary>
     /// Whether an inspection of enterprise <paramref name="index"/> at <paramref name="at"/> finds a violation:
-    /// likelier for a high propensity and after recent sustained violations. Draws from the generator's randomness.
+    /// likelier for a high propensity and after recent incidents (sustained violations, serious adverse reactions). Draws from the generator's randomness.
     /// </summary>
     public bool Inspect(int index, DateTimeOffset at)
     {
         var recent = 0;
-        foreach (var start in _sustainedStarts[index])
+        foreach (var start in _incidents[index])
         {
             if (start <= at && at - start <= TimeSpan.FromHours(24))
             {
@@ -108,18 +149,55 @@ public sealed class ReportGenerator
 
     private ColdChainReading ColdChain(int e, SimulatedDevice device, ref DeviceState state, DateTimeOffset at, double minutes)
     {
-        var frozen = device.StorageClass == FoodStorageClass.Frozen;
-        var limit = frozen ? -18.0 : 4.0;
-        if (state.RemainingMinutes <= 0 && _random.NextDouble() < minutes * (0.00002 + (0.0015 * _enterprises[e].Propensity)))
+        var (min, max, calm) = device.StorageClass == FoodStorageClass.Frozen ? (double.NegativeInfinity, -18.0, -21.0) : (0.0, 4.0, 2.0);
+        var temperature = StoreTemperature(e, device.DeviceId, ref state, at, minutes, 0.0015, min, max, calm, 0.8, ViolationKinds.SustainedExcursion, ViolationKinds.Blip);
+        return new ColdChainReading(device.DeviceId, device.StorageClass, temperature);
+    }
+
+    private EquipmentTelemetry Elevator(int e, SimulatedDevice device, ref DeviceState state, DateTimeOffset at, double minutes)
+    {
+        if (state.RemainingMinutes <= 0 && _random.NextDouble() < minutes * (0.00001 + (0.0006 * _enterprises[e].Propensity)))
+        {
+            state.RemainingMinutes = 3 + _random.Next(18);
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.Trapped, at, at + TimeSpan.FromMinutes(state.RemainingMinutes)));
+            _incidents[e].Add(at);
+        }
+        var trapped = state.RemainingMinutes > 0;
+        if (trapped)
+        {
+            state.RemainingMinutes -= minutes;
+        }
+        return new EquipmentTelemetry(device.DeviceId, device.EquipmentType, EquipmentMetrics.TrappedPassenger, trapped ? 1 : 0);
+    }
+
+    private DrugStorageReading DrugStore(int e, SimulatedDevice device, ref DeviceState state, DateTimeOffset at, double minutes)
+    {
+        var (min, max, calm, spread) = device.DrugStorageClass switch
+        {
+            DrugStorageClass.Cold => (2.0, 10.0, 5.0, 1.5),
+            DrugStorageClass.Cool => (double.NegativeInfinity, 20.0, 15.0, 2.0),
+            _ => (10.0, 30.0, 21.0, 3.0),
+        };
+        var temperature = StoreTemperature(e, device.DeviceId, ref state, at, minutes, 0.0012, min, max, calm, spread, ViolationKinds.DrugExcursion, ViolationKinds.DrugBlip);
+        return new DrugStorageReading(device.DeviceId, device.DrugStorageClass, temperature);
+    }
+
+    // A store's temperature, within `spread` of `calm` unless an excursion is under way. Excursions start at a rate set
+    // by the enterprise's propensity; half are sustained (12–60 min, a violation), half are blips (1–3 min). A store
+    // with a lower limit fails below it three times in ten; otherwise it warms up.
+    private double StoreTemperature(int e, string deviceId, ref DeviceState state, DateTimeOffset at, double minutes, double rate, double min, double max, double calm, double spread, string sustainedKind, string blipKind)
+    {
+        if (state.RemainingMinutes <= 0 && _random.NextDouble() < minutes * (0.00002 + (rate * _enterprises[e].Propensity)))
         {
             var sustained = _random.NextDouble() < 0.5;
             state.RemainingMinutes = sustained ? 12 + _random.Next(49) : 1 + _random.Next(3);
-            state.Level = limit + 3 + (_random.NextDouble() * 6);
-            var end = at + TimeSpan.FromMinutes(state.RemainingMinutes);
-            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, sustained ? ViolationKinds.SustainedExcursion : ViolationKinds.Blip, at, end));
+            state.Level = !double.IsNegativeInfinity(min) && _random.NextDouble() < 0.3
+                ? min - 1 - (_random.NextDouble() * 3)
+                : max + 2 + (_random.NextDouble() * 6);
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, deviceId, sustained ? sustainedKind : blipKind, at, at + TimeSpan.FromMinutes(state.RemainingMinutes)));
             if (sustained)
             {
-                _sustainedStarts[e].Add(at);
+                _incidents[e].Add(at);
             }
         }
         double temperature;
@@ -130,25 +208,42 @@ public sealed class ReportGenerator
         }
         else
         {
-            temperature = (frozen ? -21.0 : 2.0) + ((_random.NextDouble() - 0.5) * 1.6);
+            temperature = calm + ((_random.NextDouble() - 0.5) * 2 * spread);
         }
-        return new ColdChainReading(device.DeviceId, device.StorageClass, Math.Round(temperature, 1));
+        return Math.Round(temperature, 1);
     }
 
-    private EquipmentTelemetry Elevator(int e, SimulatedDevice device, ref DeviceState state, DateTimeOffset at, double minutes)
+    private static readonly string[] Products = ["阿莫西林胶囊", "头孢克肟片", "布洛芬缓释胶囊", "二甲双胍片", "注射用头孢曲松钠"];
+    private static readonly string[] Reactions = ["皮疹", "恶心", "头晕", "过敏性休克", "肝功能异常"];
+
+    private DrugAdverseEvent AdverseEvent(int e, DateTimeOffset at)
     {
-        if (state.RemainingMinutes <= 0 && _random.NextDouble() < minutes * (0.00001 + (0.0006 * _enterprises[e].Propensity)))
+        var serious = _random.NextDouble() < 0.1 + (0.5 * _enterprises[e].Propensity);
+        if (serious)
         {
-            state.RemainingMinutes = 3 + _random.Next(18);
-            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.Trapped, at, at + TimeSpan.FromMinutes(state.RemainingMinutes)));
-            _sustainedStarts[e].Add(at);
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, "", ViolationKinds.SeriousAdverseEvent, at, at));
+            _incidents[e].Add(at);
         }
-        var trapped = state.RemainingMinutes > 0;
-        if (trapped)
+        return new DrugAdverseEvent(Products[_random.Next(Products.Length)], Reactions[_random.Next(Reactions.Length)], serious);
+    }
+
+    // A rapid test at a station: usually well under the limit (often not detected), now and then over it.
+    private AgriResidue Residue(int e, SimulatedDevice device, DateTimeOffset at, double minutes)
+    {
+        var (commodity, pesticide, mrl) = SimulatedResidues.All[_random.Next(SimulatedResidues.All.Count)];
+        double value;
+        if (_random.NextDouble() < minutes * (0.0001 + (0.002 * _enterprises[e].Propensity)))
         {
-            state.RemainingMinutes -= minutes;
+            value = mrl * (1.5 + (4 * _random.NextDouble()));
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.ResidueOverLimit, at, at));
+            _incidents[e].Add(at);
         }
-        return new EquipmentTelemetry(device.DeviceId, device.EquipmentType, EquipmentMetrics.TrappedPassenger, trapped ? 1 : 0);
+        else
+        {
+            var u = _random.NextDouble();
+            value = u < 0.3 ? 0 : mrl * 0.8 * u * u;
+        }
+        return new AgriResidue(commodity, pesticide, Math.Round(value, 4));
     }
 
     private struct DeviceState

@@ -25,6 +25,7 @@ public sealed class SupervisionEngine
 {
     private readonly RuleOptions _rules;
     private readonly SectorModels _models;
+    private readonly ResidueLimits _residueLimits;
     private readonly Dictionary<string, int> _enterpriseIndex = new(StringComparer.Ordinal);
     private readonly List<(EnterpriseId Id, RegionCode Region, Sector Sector)> _enterprises = [];
     private int[] _openAlerts = [];
@@ -52,6 +53,7 @@ public sealed class SupervisionEngine
     {
         _rules = rules;
         _models = models;
+        _residueLimits = rules.ResidueTable();
         _alertHistory = new AlertHistory(rules.Grading.HistoryDays);
         _detector = new OnlineAnomalyDetector(rules.Anomaly);
     }
@@ -88,6 +90,18 @@ public sealed class SupervisionEngine
                     break;
                 case EquipmentTelemetry telemetry:
                     Telemetry(in report, enterprise, telemetry, changes);
+                    break;
+                case DrugStorageReading drug:
+                    DrugStorage(in report, enterprise, drug, changes);
+                    break;
+                case DrugAdverseEvent adverse:
+                    _window.AddAdverseEvent(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, adverse.Serious);
+                    break;
+                case AgriResidue residue:
+                    Residue(in report, enterprise, residue, changes);
+                    break;
+                case FoodSampling sampling:
+                    Sampling(in report, enterprise, sampling, changes);
                     break;
                 default:
                     break;
@@ -151,17 +165,37 @@ public sealed class SupervisionEngine
 
     private void ColdChain(in Report report, int enterprise, ColdChainReading reading, List<Alert> changes)
     {
-        ref var device = ref Device(enterprise, reading.DeviceId);
+        if (reading.StorageClass == FoodStorageClass.Frozen)
+        {
+            Storage(in report, enterprise, reading.DeviceId, reading.TemperatureC, double.NegativeInfinity, _rules.FrozenMaxC, "frozen store", RuleIds.FrozenMax, RuleIds.ColdChainAnomaly, changes);
+        }
+        else
+        {
+            Storage(in report, enterprise, reading.DeviceId, reading.TemperatureC, _rules.ChilledMinC, _rules.ChilledMaxC, "chilled store", RuleIds.ChilledRange, RuleIds.ColdChainAnomaly, changes);
+        }
+    }
+
+    private void DrugStorage(in Report report, int enterprise, DrugStorageReading reading, List<Alert> changes)
+    {
+        var (min, max, what, ruleId) = reading.StorageClass switch
+        {
+            DrugStorageClass.Cold => (_rules.DrugColdMinC, _rules.DrugColdMaxC, "cold drug store", RuleIds.DrugStorageCold),
+            DrugStorageClass.Cool => (double.NegativeInfinity, _rules.DrugCoolMaxC, "cool drug store", RuleIds.DrugStorageCool),
+            _ => (_rules.DrugNormalMinC, _rules.DrugNormalMaxC, "drug store", RuleIds.DrugStorageNormal),
+        };
+        Storage(in report, enterprise, reading.WarehouseId, reading.TemperatureC, min, max, what, ruleId, RuleIds.DrugStorageAnomaly, changes);
+    }
+
+    // A store's temperature against its range [min, max]: an excursion is judged on its duration in event time.
+    private void Storage(in Report report, int enterprise, string deviceId, double t, double min, double max, string what, string ruleId, string anomalyRuleId, List<Alert> changes)
+    {
+        ref var device = ref Device(enterprise, deviceId);
         var at = report.ObservedAt.UtcTicks;
         if (at <= device.LastObserved)
         {
             return;
         }
-        var frozen = reading.StorageClass == FoodStorageClass.Frozen;
-        var max = frozen ? _rules.FrozenMaxC : _rules.ChilledMaxC;
-        var min = frozen ? double.NegativeInfinity : _rules.ChilledMinC;
-        var t = reading.TemperatureC;
-        Anomaly(ref device.Temperature, in report, enterprise, reading.DeviceId, "temperatureC", t, frozen ? "frozen store" : "chilled store", RuleIds.ColdChainAnomaly, changes);
+        Anomaly(ref device.Temperature, in report, enterprise, deviceId, "temperatureC", t, what, anomalyRuleId, changes);
         var excess = t > max ? t - max : t < min ? min - t : 0;
         var gap = device.LastObserved == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(at - device.LastObserved);
         device.LastObserved = at;
@@ -171,13 +205,7 @@ public sealed class SupervisionEngine
         {
             _window.AddReading(enterprise, hour, false, 0, 0);
             device.RunStart = 0;
-            device.RunPeak = 0;
-            if (device.Alert is { } open)
-            {
-                device.Alert = null;
-                _openAlerts[enterprise]--;
-                changes.Add(open with { Status = AlertStatus.Resolved });
-            }
+            Resolve(ref device.Alert, enterprise, changes);
             return;
         }
 
@@ -185,29 +213,97 @@ public sealed class SupervisionEngine
         if (device.RunStart == 0 || gap > _rules.MaxReadingGap)
         {
             device.RunStart = at;
-            device.RunPeak = t;
         }
         var excursionMinutes = gap > _rules.MaxReadingGap || device.RunStart == at ? 1 : gap.TotalMinutes;
         _window.AddReading(enterprise, hour, true, excursionMinutes, excess);
-        device.RunPeak = frozen || t > max ? Math.Max(device.RunPeak, t) : Math.Min(device.RunPeak, t);
 
         var duration = TimeSpan.FromTicks(at - device.RunStart);
         if (duration < _rules.MinExcursion)
         {
             return;
         }
-        var ruleId = frozen ? RuleIds.FrozenMax : RuleIds.ChilledRange;
         var limit = t > max ? max : min;
         var severity = duration >= _rules.CriticalExcursion || excess >= 10 ? Severity.Critical : Severity.Warning;
-        var what = frozen ? "frozen store" : "chilled store";
         var direction = t > max ? "above" : "below";
-        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {reading.DeviceId} at {t:0.0} °C, {direction} {limit:0.#} °C for {duration.TotalMinutes:0} min");
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {deviceId} at {t:0.0} °C, {direction} {limit:0.#} °C for {duration.TotalMinutes:0} min");
         ExplanationItem[] explanation =
         [
             new("temperatureC", t, limit, null),
             new("excursionMinutes", Math.Round(duration.TotalMinutes, 1), _rules.MinExcursion.TotalMinutes, null),
         ];
-        Raise(ref device.Alert, in report, enterprise, ruleId, reading.DeviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+        Raise(ref device.Alert, in report, enterprise, ruleId, deviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), changes);
+    }
+
+    private void Residue(in Report report, int enterprise, AgriResidue residue, List<Alert> changes)
+    {
+        if (!_residueLimits.TryFind(residue.Commodity, residue.Pesticide, out var limit))
+        {
+            // No limit for the pair: the sample is stored but cannot be judged.
+            _window.AddReading(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, false, 0, 0);
+            return;
+        }
+        var subject = string.Concat(residue.Commodity, "/", residue.Pesticide);
+        ref var slot = ref Sampled(in report, enterprise, subject, residue.ValueMgKg, limit.MrlMgKg, changes, out var failed);
+        if (!failed)
+        {
+            return;
+        }
+        var table = _residueLimits.IsSample ? "GB 2763 sample table" : "GB 2763";
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{residue.Commodity}: {residue.Pesticide} at {residue.ValueMgKg:0.###} mg/kg, over the limit of {limit.MrlMgKg:0.###} mg/kg for {limit.Food} ({table})");
+        ExplanationItem[] explanation =
+        [
+            new("valueMgKg", residue.ValueMgKg, limit.MrlMgKg, null),
+            new("timesLimit", Math.Round(residue.ValueMgKg / limit.MrlMgKg, 2), 1, null),
+        ];
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.ResidueOverLimit, subject, SampleSeverity(residue.ValueMgKg, limit.MrlMgKg), summary, explanation, report.ObservedAt, changes);
+    }
+
+    private void Sampling(in Report report, int enterprise, FoodSampling sampling, List<Alert> changes)
+    {
+        var subject = string.Concat(sampling.Product, "/", sampling.TestItem);
+        ref var slot = ref Sampled(in report, enterprise, subject, sampling.Value, sampling.Limit, changes, out var failed);
+        if (!failed)
+        {
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture, $"sample of {sampling.Product}: {sampling.TestItem} at {sampling.Value:0.###} {sampling.Unit}, over the limit of {sampling.Limit:0.###} {sampling.Unit}");
+        ExplanationItem[] explanation = [new("value", sampling.Value, sampling.Limit, null)];
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.SamplingOverLimit, subject, SampleSeverity(sampling.Value, sampling.Limit), summary, explanation, report.ObservedAt, changes);
+    }
+
+    // Counts a sample of a subject (a commodity and pesticide, a product and test item) and returns the subject's
+    // state. Over its limit, the caller raises or extends the subject's alert; a later compliant sample resolves it.
+    // A sample older than the subject's newest only counts.
+    private ref DeviceState Sampled(in Report report, int enterprise, string subject, double value, double limit, List<Alert> changes, out bool failed)
+    {
+        ref var state = ref Device(enterprise, subject);
+        var at = report.ObservedAt.UtcTicks;
+        failed = value > limit;
+        _window.AddSampling(enterprise, at / TimeSpan.TicksPerHour, failed);
+        if (at <= state.LastObserved)
+        {
+            failed = false;
+            return ref state;
+        }
+        state.LastObserved = at;
+        if (!failed)
+        {
+            Resolve(ref state.Alert, enterprise, changes);
+        }
+        return ref state;
+    }
+
+    private Severity SampleSeverity(double value, double limit) =>
+        value >= limit * _rules.CriticalSampleFactor ? Severity.Critical : Severity.Warning;
+
+    private void Resolve(ref Alert? slot, int enterprise, List<Alert> changes)
+    {
+        if (slot is { } open)
+        {
+            slot = null;
+            _openAlerts[enterprise]--;
+            changes.Add(open with { Status = AlertStatus.Resolved });
+        }
     }
 
     private void Telemetry(in Report report, int enterprise, EquipmentTelemetry telemetry, List<Alert> changes)
@@ -234,12 +330,7 @@ public sealed class SupervisionEngine
         {
             _window.AddReading(enterprise, hour, false, 0, 0);
             device.RunStart = 0;
-            if (device.Alert is { } open)
-            {
-                device.Alert = null;
-                _openAlerts[enterprise]--;
-                changes.Add(open with { Status = AlertStatus.Resolved });
-            }
+            Resolve(ref device.Alert, enterprise, changes);
             return;
         }
         _window.AddReading(enterprise, hour, true, 0, 0);
@@ -269,12 +360,7 @@ public sealed class SupervisionEngine
         var score = _detector.Update(ref series.Detector, value);
         if (score < _rules.AnomalyResolveScore)
         {
-            if (series.Alert is { } open)
-            {
-                series.Alert = null;
-                _openAlerts[enterprise]--;
-                changes.Add(open with { Status = AlertStatus.Resolved });
-            }
+            Resolve(ref series.Alert, enterprise, changes);
             return;
         }
         if (score < _rules.AnomalyAlertScore)
@@ -439,20 +525,23 @@ public sealed class SupervisionEngine
     {
         RiskFeatures.MaxExcessC24h => 0,
         RiskFeatures.TrappedEvents24h => 0,
+        RiskFeatures.FailedSamplings24h => 0,
         _ => null,
     };
 
     private void FillFeatures(int enterprise, DateTimeOffset at, Span<float> features)
     {
         var hour = at.UtcTicks / TimeSpan.TicksPerHour;
-        _window.Sum(enterprise, hour, out var readings, out var overLimit, out var excursionMinutes, out var trapped, out var maxExcess);
+        var totals = _window.Sum(enterprise, hour);
         features[RiskFeatures.Sector] = (float)_enterprises[enterprise].Sector;
-        features[RiskFeatures.Readings24h] = readings;
-        features[RiskFeatures.ExcursionMinutes24h] = excursionMinutes;
-        features[RiskFeatures.OverLimitShare24h] = readings > 0 ? overLimit / readings : 0;
-        features[RiskFeatures.TrappedEvents24h] = trapped;
-        features[RiskFeatures.MaxExcessC24h] = maxExcess;
+        features[RiskFeatures.Readings24h] = totals.Readings;
+        features[RiskFeatures.ExcursionMinutes24h] = totals.ExcursionMinutes;
+        features[RiskFeatures.OverLimitShare24h] = totals.Readings > 0 ? totals.OverLimit / totals.Readings : 0;
+        features[RiskFeatures.TrappedEvents24h] = totals.Trapped;
+        features[RiskFeatures.MaxExcessC24h] = totals.MaxExcess;
         features[RiskFeatures.OpenAlerts] = _openAlerts[enterprise];
+        features[RiskFeatures.AdverseEvents24h] = totals.AdverseEvents;
+        features[RiskFeatures.FailedSamplings24h] = totals.FailedSamplings;
     }
 
     // Same key and start give the same id, so a replayed stream reproduces its alerts instead of duplicating them.
@@ -475,7 +564,6 @@ public sealed class SupervisionEngine
         public SeriesState Temperature;
         public long LastObserved;
         public long RunStart;
-        public double RunPeak;
         public Alert? Alert;
     }
 }

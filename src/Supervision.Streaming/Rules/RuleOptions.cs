@@ -14,6 +14,30 @@ public sealed class RuleOptions
     /// <summary>Upper limit for chilled storage, °C; guidance varies between 4 and 5.</summary>
     public double ChilledMaxC { get; set; } = 4;
 
+    /// <summary>Drug cold storage (Chinese Pharmacopoeia, 冷处): at least this temperature, °C.</summary>
+    public double DrugColdMinC { get; set; } = 2;
+
+    /// <summary>Drug cold storage: at most this temperature, °C.</summary>
+    public double DrugColdMaxC { get; set; } = 10;
+
+    /// <summary>Drug cool storage (阴凉处): at most this temperature, °C.</summary>
+    public double DrugCoolMaxC { get; set; } = 20;
+
+    /// <summary>Drug storage at room temperature (常温): at least this temperature, °C.</summary>
+    public double DrugNormalMinC { get; set; } = 10;
+
+    /// <summary>Drug storage at room temperature: at most this temperature, °C.</summary>
+    public double DrugNormalMaxC { get; set; } = 30;
+
+    /// <summary>CSV of maximum residue limits (<c>pesticide,food,mrlMgKg</c>); empty uses the built-in sample, which is not the official GB 2763 table.</summary>
+    public string ResidueLimitsFile { get; set; } = "";
+
+    /// <summary>CSV of the food classification (<c>commodity,subgroup,group</c>); empty uses the built-in sample.</summary>
+    public string FoodClassificationFile { get; set; } = "";
+
+    /// <summary>A sample (pesticide residue, food sampling) at this multiple of its limit or more is a critical alert.</summary>
+    public double CriticalSampleFactor { get; set; } = 5;
+
     /// <summary>An excursion becomes an alert once it has lasted this long in event time.</summary>
     public TimeSpan MinExcursion { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -35,9 +59,31 @@ public sealed class RuleOptions
     /// <summary>Credit grade thresholds.</summary>
     public GradingOptions Grading { get; set; } = new();
 
+    private ResidueLimits? _residueLimits;
+
+    /// <summary>The residue tables the files name, loaded once.</summary>
+    /// <exception cref="ResidueTableException">A file is missing or malformed.</exception>
+    public ResidueLimits ResidueTable() => _residueLimits ??= ResidueLimits.Load(ResidueLimitsFile, FoodClassificationFile);
+
     /// <summary>Checks the values; returns the first problem, naming the key, or null.</summary>
     public string? Validate()
     {
+        try
+        {
+            ResidueTable();
+        }
+        catch (ResidueTableException e)
+        {
+            return "Rules:ResidueLimitsFile / Rules:FoodClassificationFile: " + e.Message;
+        }
+        if (!(DrugColdMinC < DrugColdMaxC && DrugNormalMinC < DrugNormalMaxC))
+        {
+            return "Rules:DrugColdMinC must be below Rules:DrugColdMaxC, and Rules:DrugNormalMinC below Rules:DrugNormalMaxC";
+        }
+        if (!(CriticalSampleFactor >= 1))
+        {
+            return "Rules:CriticalSampleFactor must be at least 1";
+        }
         if (!(AnomalyResolveScore > 0 && AnomalyResolveScore < AnomalyAlertScore && AnomalyAlertScore <= 1))
         {
             return "Rules:AnomalyResolveScore must be above 0 and below Rules:AnomalyAlertScore, which must be at most 1";
@@ -70,4 +116,10 @@ public static class RuleIds
     public const string ElevatorTrapped = "tsg.elevator.trapped";
     public const string ColdChainAnomaly = "anomaly.coldchain.temperature";
     public const string TelemetryAnomaly = "anomaly.equipment.telemetry";
+    public const string DrugStorageCold = "chp.drug.storage.cold";
+    public const string DrugStorageCool = "chp.drug.storage.cool";
+    public const string DrugStorageNormal = "chp.drug.storage.normal";
+    public const string DrugStorageAnomaly = "anomaly.drug.temperature";
+    public const string ResidueOverLimit = "gb2763.residue.mrl";
+    public const string SamplingOverLimit = "food.sampling.limit";
 }

@@ -1,5 +1,17 @@
 namespace Supervision.Streaming.State;
 
+/// <summary>An enterprise's counters summed over the last 24 hours.</summary>
+internal struct WindowTotals
+{
+    public float Readings;
+    public float OverLimit;
+    public float ExcursionMinutes;
+    public float Trapped;
+    public float MaxExcess;
+    public float AdverseEvents;
+    public float FailedSamplings;
+}
+
 /// <summary>
 /// Per-enterprise counters over the last 24 hours of event time, in hourly buckets held in flat arrays
 /// indexed by the enterprise's dense id. A bucket is reset when its hour comes round again.
@@ -8,11 +20,7 @@ internal sealed class EnterpriseWindow
 {
     private const int Hours = 24;
     private long[] _hour = [];
-    private float[] _readings = [];
-    private float[] _overLimit = [];
-    private float[] _excursionMinutes = [];
-    private float[] _trapped = [];
-    private float[] _maxExcess = [];
+    private WindowTotals[] _buckets = [];
 
     public void EnsureCapacity(int enterprises)
     {
@@ -23,13 +31,10 @@ internal sealed class EnterpriseWindow
         }
         var size = Math.Max(needed, _hour.Length * 2);
         Array.Resize(ref _hour, size);
-        Array.Resize(ref _readings, size);
-        Array.Resize(ref _overLimit, size);
-        Array.Resize(ref _excursionMinutes, size);
-        Array.Resize(ref _trapped, size);
-        Array.Resize(ref _maxExcess, size);
+        Array.Resize(ref _buckets, size);
     }
 
+    /// <summary>A reading or sample; <paramref name="excess"/> counts towards the temperature excess only for stores.</summary>
     public void AddReading(int enterprise, long hour, bool overLimit, double excursionMinutes, double excess)
     {
         var i = Bucket(enterprise, hour);
@@ -37,12 +42,13 @@ internal sealed class EnterpriseWindow
         {
             return;
         }
-        _readings[i]++;
+        ref var bucket = ref _buckets[i];
+        bucket.Readings++;
         if (overLimit)
         {
-            _overLimit[i]++;
-            _excursionMinutes[i] += (float)excursionMinutes;
-            _maxExcess[i] = Math.Max(_maxExcess[i], (float)excess);
+            bucket.OverLimit++;
+            bucket.ExcursionMinutes += (float)excursionMinutes;
+            bucket.MaxExcess = Math.Max(bucket.MaxExcess, (float)excess);
         }
     }
 
@@ -51,27 +57,59 @@ internal sealed class EnterpriseWindow
         var i = Bucket(enterprise, hour);
         if (i >= 0)
         {
-            _trapped[i]++;
+            _buckets[i].Trapped++;
+        }
+    }
+
+    /// <summary>An adverse drug reaction report: a report like any other, weighing twice when serious.</summary>
+    public void AddAdverseEvent(int enterprise, long hour, bool serious)
+    {
+        var i = Bucket(enterprise, hour);
+        if (i >= 0)
+        {
+            _buckets[i].Readings++;
+            _buckets[i].AdverseEvents += serious ? 2 : 1;
+        }
+    }
+
+    /// <summary>A sample judged against its limit.</summary>
+    public void AddSampling(int enterprise, long hour, bool failed)
+    {
+        var i = Bucket(enterprise, hour);
+        if (i < 0)
+        {
+            return;
+        }
+        ref var bucket = ref _buckets[i];
+        bucket.Readings++;
+        if (failed)
+        {
+            bucket.OverLimit++;
+            bucket.FailedSamplings++;
         }
     }
 
     /// <summary>Sums the buckets of the 24 hours up to and including <paramref name="hour"/>.</summary>
-    public void Sum(int enterprise, long hour, out float readings, out float overLimit, out float excursionMinutes, out float trapped, out float maxExcess)
+    public WindowTotals Sum(int enterprise, long hour)
     {
-        readings = overLimit = excursionMinutes = trapped = maxExcess = 0;
+        var totals = default(WindowTotals);
         var start = enterprise * Hours;
         for (var b = 0; b < Hours; b++)
         {
             var i = start + b;
             if (_hour[i] > hour - Hours && _hour[i] <= hour)
             {
-                readings += _readings[i];
-                overLimit += _overLimit[i];
-                excursionMinutes += _excursionMinutes[i];
-                trapped += _trapped[i];
-                maxExcess = Math.Max(maxExcess, _maxExcess[i]);
+                ref readonly var bucket = ref _buckets[i];
+                totals.Readings += bucket.Readings;
+                totals.OverLimit += bucket.OverLimit;
+                totals.ExcursionMinutes += bucket.ExcursionMinutes;
+                totals.Trapped += bucket.Trapped;
+                totals.MaxExcess = Math.Max(totals.MaxExcess, bucket.MaxExcess);
+                totals.AdverseEvents += bucket.AdverseEvents;
+                totals.FailedSamplings += bucket.FailedSamplings;
             }
         }
+        return totals;
     }
 
     // -1 when the slot already holds a later hour: data older than the window is not counted.
@@ -85,7 +123,7 @@ internal sealed class EnterpriseWindow
         if (_hour[i] != hour)
         {
             _hour[i] = hour;
-            _readings[i] = _overLimit[i] = _excursionMinutes[i] = _trapped[i] = _maxExcess[i] = 0;
+            _buckets[i] = default;
         }
         return i;
     }

@@ -133,7 +133,7 @@ public class CompiledForestTests
     public void Compile_NotAFastTreeModel_SaysWhatItIs()
     {
         var context = new MLContext(1);
-        var data = context.Data.LoadFromEnumerable(MixedRows(500, new Random(1)).Select(r => new RiskRow { Features = [r.Numbers[0] is var x && float.IsNaN(x) ? 0 : x, 0, 0, 0, 0, 0, 0], Label = r.Label }));
+        var data = context.Data.LoadFromEnumerable(MixedRows(500, new Random(1)).Select(r => new RiskRow { Features = [r.Numbers[0] is var x && float.IsNaN(x) ? 0 : x, .. new float[RiskFeatures.Count - 1]], Label = r.Label }));
         var model = context.BinaryClassification.Trainers.SdcaLogisticRegression(nameof(RiskRow.Label), nameof(RiskRow.Features)).Fit(data);
         var error = Assert.Throws<ModelCompileException>(() => CompiledForest.Compile(model, RiskFeatures.Count));
         Assert.That(error!.Message, Does.StartWith("the model's predictor is LinearBinaryModelParameters, not FastTree binary"));

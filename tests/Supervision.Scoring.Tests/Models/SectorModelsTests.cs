@@ -39,13 +39,14 @@ public class SectorModelsTests
     public void TearDown() => Directory.Delete(_directory, recursive: true);
 
     [Test]
-    public void TrainCommand_SimulatedSectors_WritesModelAndCardPerSectorAndNamesSkipped()
+    public void TrainCommand_SimulatedSectors_WritesModelAndCardForEverySector()
     {
         Assert.That(Directory.GetFiles(_trained).Select(Path.GetFileName).Order(), Is.EqualTo(new[]
         {
+            "agri.json", "agri.md", "agri.zip", "drug.json", "drug.md", "drug.zip",
             "equipment.json", "equipment.md", "equipment.zip", "food.json", "food.md", "food.zip",
         }));
-        Assert.That(_trainLog, Does.Contain("skipped for lack of data: drug, agri"));
+        Assert.That(_trainLog, Does.Not.Contain("skipped"));
         Assert.That(_trainLog, Does.Match(@"food@1 +0\.\d{4} +0\.\d{4}"));
         var card = File.ReadAllText(Path.Combine(_trained, "food.md"));
         Assert.That(card, Does.Contain("- **Version:** food@1"));
@@ -63,7 +64,7 @@ public class SectorModelsTests
         Assert.That(exit, Is.Zero);
         var models = new SectorModels();
         models.Reload(_directory);
-        Assert.That(models.InService(), Is.EqualTo(new[] { "food@2", "equipment@2" }));
+        Assert.That(models.InService(), Is.EqualTo(new[] { "food@2", "drug@2", "agri@2", "equipment@2" }));
     }
 
     [Test]
@@ -73,9 +74,9 @@ public class SectorModelsTests
         var results = models.Reload(_directory);
         Assert.That(results.Select(r => (r.Sector, r.Status, r.InService)), Is.EqualTo(new[]
         {
-            (Sector.Food, "loaded", (string?)"food@1"), (Sector.Drug, "missing", null), (Sector.Agri, "missing", null), (Sector.Equipment, "loaded", "equipment@1"),
+            (Sector.Food, "loaded", (string?)"food@1"), (Sector.Drug, "loaded", "drug@1"), (Sector.Agri, "loaded", "agri@1"), (Sector.Equipment, "loaded", "equipment@1"),
         }));
-        Assert.That(models.For(Sector.Drug), Is.Null);
+        Assert.That(models.For(Sector.Drug)!.ModelVersion, Is.EqualTo("drug@1"));
         Assert.That(models.Reload(_directory)[0].Status, Is.EqualTo("unchanged"));
     }
 

@@ -101,6 +101,36 @@ public class ReportsApiTests
         Assert.That(File.Exists(Path.Combine(_server.DataDirectory, "supervision.duckdb")), Is.True);
     }
 
+    [TestCase("drug", "drug.storage", """{"warehouseId":"W-03","storageClass":"cold","temperatureC":14.2}""", 11, "chp.drug.storage.cold")]
+    [TestCase("agri", "agri.residue", """{"commodity":"韭菜","pesticide":"腐霉利","valueMgKg":0.9}""", 1, "gb2763.residue.mrl")]
+    public async Task PostReports_DrugAndAgriViolations_AlertScoredByTheirSectorsModel(string sector, string kind, string payload, int minutes, string rule)
+    {
+        // Distinct enterprises per case (valid USCCs in 福州 with different organisation codes).
+        var enterprise = sector == "drug" ? "91350100MA2XN0RX7P" : "91350100MA31XCR807";
+        var start = DateTimeOffset.UtcNow.AddHours(-4);
+        var body = new StringBuilder();
+        for (var m = 0; m < minutes; m++)
+        {
+            var at = start.AddMinutes(m).ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+            body.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $$$"""{"reportId":"{{{sector}}}-{{{m}}}","enterpriseId":"{{{enterprise}}}","region":"350104","sector":"{{{sector}}}","kind":"{{{kind}}}","observedAt":"{{{at}}}","payload":{{{payload}}}}""").Append('\n');
+        }
+        using var response = await PostAsync(body.ToString(), "application/x-ndjson");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+
+        var alert = (JsonElement)await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=350104&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
+            return list.EnumerateArray().FirstOrDefault(a => a.GetProperty("enterpriseId").GetString() == enterprise) is { ValueKind: JsonValueKind.Object } found ? (object)found : null;
+        }, TimeSpan.FromSeconds(10), $"the {sector} alert");
+        Assert.That(alert.GetProperty("ruleId").GetString(), Is.EqualTo(rule));
+        Assert.That(alert.GetProperty("sector").GetString(), Is.EqualTo(sector));
+        Assert.That(alert.GetProperty("modelVersion").GetString(), Does.Match($@"^{sector}@\d+$"), $"{sector} enterprises are scored by the {sector} model");
+        Assert.That(alert.GetProperty("riskScore").GetDouble(), Is.GreaterThan(0));
+        var reasons = alert.GetProperty("explanation").EnumerateArray().Where(e => e.GetProperty("contribution").ValueKind == JsonValueKind.Number).ToList();
+        Assert.That(reasons, Is.Not.Empty, $"no model contribution in {alert}");
+    }
+
     [Test]
     public async Task GetAlerts_OtherJurisdiction_DoesNotSeeIt()
     {
