@@ -33,14 +33,20 @@ public static class RiskFeatures
     /// <summary>Samples over their limit (pesticide residue over the MRL, food sampling over its limit) in the last 24 h.</summary>
     public const int FailedSamplings24h = 8;
 
+    /// <summary>Days the enterprise's most overdue equipment is past its periodic inspection's due date; 0 when none is overdue.</summary>
+    public const int InspectionOverdueDays = 9;
+
+    /// <summary>Expired batches moved or reported (drug batches out past expiry, food batches past shelf life) in the last 24 h.</summary>
+    public const int ExpiredBatches24h = 10;
+
     /// <summary>Length of the vector.</summary>
-    public const int Count = 9;
+    public const int Count = 11;
 
     /// <summary>Names in vector order, as models and explanations show them.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "sector", "readings24h", "excursionMinutes24h", "overLimitShare24h", "trappedEvents24h", "maxExcessC24h", "openAlerts",
-        "adverseEvents24h", "failedSamplings24h",
+        "adverseEvents24h", "failedSamplings24h", "inspectionOverdueDays", "expiredBatches24h",
     ];
 
     /// <summary>What each feature means, in vector order, as model cards show it.</summary>
@@ -55,5 +61,7 @@ public static class RiskFeatures
         "alerts open now",
         "adverse drug reaction reports in the last 24 h, a serious one counting twice",
         "samples over their limit (pesticide residue over the MRL, food sampling) in the last 24 h",
+        "days the most overdue equipment is past its periodic inspection's due date, 0 when none is overdue",
+        "expired batches moved or reported (drug batches out past expiry, food batches past shelf life) in the last 24 h",
     ];
 }

@@ -35,6 +35,18 @@ public static class ViolationKinds
 
     /// <summary>A pesticide residue over its maximum residue limit.</summary>
     public const string ResidueOverLimit = "agri.residue.over_mrl";
+
+    /// <summary>A drug batch moved out of stock after its expiry date.</summary>
+    public const string ExpiredDrugMoved = "drug.batch.expired";
+
+    /// <summary>A food batch reported after its shelf life ended.</summary>
+    public const string ExpiredFoodBatch = "food.batch.expired";
+
+    /// <summary>Equipment whose periodic inspection is overdue (start: the first overdue day).</summary>
+    public const string InspectionOverdue = "equipment.inspection.overdue";
+
+    /// <summary>Equipment that failed its last periodic inspection.</summary>
+    public const string InspectionFailed = "equipment.inspection.failed";
 }
 
 /// <summary>
@@ -62,6 +74,8 @@ public sealed class ReportGenerator
     private readonly Random _random;
     private readonly DeviceState[][] _state;
     private readonly List<DateTimeOffset>[] _incidents;
+    private readonly DateTimeOffset[] _overdueFrom;
+    private readonly bool[] _failedInspection;
 
     /// <summary>A generator over <paramref name="enterprises"/>, its randomness from <paramref name="seed"/>.</summary>
     public ReportGenerator(IReadOnlyList<SimulatedEnterprise> enterprises, int seed)
@@ -70,6 +84,9 @@ public sealed class ReportGenerator
         _random = new Random(seed);
         _state = new DeviceState[enterprises.Count][];
         _incidents = new List<DateTimeOffset>[enterprises.Count];
+        _overdueFrom = new DateTimeOffset[enterprises.Count];
+        Array.Fill(_overdueFrom, DateTimeOffset.MaxValue);
+        _failedInspection = new bool[enterprises.Count];
         for (var i = 0; i < enterprises.Count; i++)
         {
             _state[i] = new DeviceState[enterprises[i].Devices.Count];
@@ -92,8 +109,9 @@ public sealed class ReportGenerator
 
     /// <summary>
     /// Appends one report per device observed at <paramref name="at"/>, advancing each device's state by
-    /// <paramref name="step"/> (the time since the previous tick); drug enterprises now and then add an adverse
-    /// reaction report.
+    /// <paramref name="step"/> (the time since the previous tick). Each elevator also reports its last periodic
+    /// inspection at its first tick; now and then drug enterprises add an adverse reaction report or a batch movement,
+    /// and food enterprises a production batch.
     /// </summary>
     public void Tick(DateTimeOffset at, TimeSpan step, List<Report> output)
     {
@@ -121,17 +139,31 @@ public sealed class ReportGenerator
                     _ => ReportKind.EquipmentTelemetry,
                 };
                 output.Add(new Report($"{device.DeviceId}-{stamp}", enterprise.Id, enterprise.Region, kind, at, payload));
+                if (enterprise.Sector == Sector.Equipment && !state.Started)
+                {
+                    output.Add(new Report($"{device.DeviceId}-INS-{stamp}", enterprise.Id, enterprise.Region, ReportKind.EquipmentInspection, at, LastInspection(e, device, at)));
+                }
+                state.Started = true;
             }
             if (enterprise.Sector == Sector.Drug && _random.NextDouble() < minutes * (0.0002 + (0.003 * enterprise.Propensity)))
             {
                 output.Add(new Report($"AE-{stamp}", enterprise.Id, enterprise.Region, ReportKind.DrugAdverseEvent, at, AdverseEvent(e, at)));
+            }
+            if (enterprise.Sector == Sector.Drug && _random.NextDouble() < minutes * 0.004)
+            {
+                output.Add(new Report($"DB-{stamp}", enterprise.Id, enterprise.Region, ReportKind.DrugBatch, at, DrugMovement(e, at)));
+            }
+            if (enterprise.Sector == Sector.Food && _random.NextDouble() < minutes * 0.003)
+            {
+                output.Add(new Report($"FB-{stamp}", enterprise.Id, enterprise.Region, ReportKind.FoodBatch, at, FoodProduction(e, at)));
             }
         }
     }
 
     /// <summary>
     /// Whether an inspection of enterprise <paramref name="index"/> at <paramref name="at"/> finds a violation:
-    /// likelier for a high propensity and after recent incidents (sustained violations, serious adverse reactions). Draws from the generator's randomness.
+    /// likelier for a high propensity, after recent incidents (sustained violations, serious adverse reactions,
+    /// expired batches) and for equipment overdue for inspection or failing it. Draws from the generator's randomness.
     /// </summary>
     public bool Inspect(int index, DateTimeOffset at)
     {
@@ -143,7 +175,8 @@ public sealed class ReportGenerator
                 recent++;
             }
         }
-        var p = 0.02 + (0.6 * _enterprises[index].Propensity) + (0.3 * Math.Min(1.0, recent / 2.0));
+        var p = 0.02 + (0.6 * _enterprises[index].Propensity) + (0.3 * Math.Min(1.0, recent / 2.0))
+            + (at >= _overdueFrom[index] ? 0.15 : 0) + (_failedInspection[index] ? 0.15 : 0);
         return _random.NextDouble() < p;
     }
 
@@ -246,8 +279,68 @@ public sealed class ReportGenerator
         return new AgriResidue(commodity, pesticide, Math.Round(value, 4));
     }
 
+    // The elevator's latest periodic inspection as of its first report: a risky enterprise is likelier to be
+    // overdue (1–90 days) or to have failed; otherwise the next inspection falls due within the coming 330 days.
+    private EquipmentInspection LastInspection(int e, SimulatedDevice device, DateTimeOffset at)
+    {
+        var propensity = _enterprises[e].Propensity;
+        var today = DateOnly.FromDateTime(at.UtcDateTime);
+        var due = _random.NextDouble() < 0.03 + (0.5 * propensity) ? today.AddDays(-1 - _random.Next(90)) : today.AddDays(_random.Next(331));
+        var failed = _random.NextDouble() < 0.02 + (0.3 * propensity);
+        var overdueFrom = new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        if (overdueFrom < _overdueFrom[e])
+        {
+            _overdueFrom[e] = overdueFrom;
+        }
+        if (due < today)
+        {
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.InspectionOverdue, overdueFrom, DateTimeOffset.MaxValue));
+        }
+        if (failed)
+        {
+            _failedInspection[e] = true;
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.InspectionFailed, at, at));
+        }
+        return new EquipmentInspection(device.DeviceId, device.EquipmentType, due.AddYears(-1), failed ? InspectionResult.Fail : InspectionResult.Pass, due);
+    }
+
+    // A stock movement; a risky enterprise now and then ships a batch past its expiry.
+    private DrugBatch DrugMovement(int e, DateTimeOffset at)
+    {
+        var today = DateOnly.FromDateTime(at.UtcDateTime);
+        var approval = $"{Licences.DrugApprovalPrefix}H{20000000 + _random.Next(10000):D8}";
+        var batchNo = $"B{at:yyMMddHHmm}";
+        if (_random.NextDouble() < 0.005 + (0.1 * _enterprises[e].Propensity))
+        {
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, batchNo, ViolationKinds.ExpiredDrugMoved, at, at));
+            _incidents[e].Add(at);
+            return new DrugBatch(approval, batchNo, today.AddDays(-1 - _random.Next(60)), 1 + _random.Next(500), Movement.Out);
+        }
+        return new DrugBatch(approval, batchNo, today.AddDays(30 + _random.Next(700)), 1 + _random.Next(500), _random.NextDouble() < 0.7 ? Movement.Out : Movement.In);
+    }
+
+    private static readonly string[] Foods = ["速冻水饺", "冷冻鸡翅", "鲜牛奶", "酸奶", "冷鲜猪肉"];
+
+    // A production batch report; a risky enterprise now and then reports one past its shelf life.
+    private FoodBatch FoodProduction(int e, DateTimeOffset at)
+    {
+        var today = DateOnly.FromDateTime(at.UtcDateTime);
+        var licence = $"SC{10635010000000 + (e % 10000):D14}";
+        var batchNo = $"P{at:yyMMddHHmm}";
+        const int shelfLife = 180;
+        var produced = today.AddDays(-_random.Next(shelfLife));
+        if (_random.NextDouble() < 0.005 + (0.1 * _enterprises[e].Propensity))
+        {
+            produced = today.AddDays(-shelfLife - 1 - _random.Next(30));
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, batchNo, ViolationKinds.ExpiredFoodBatch, at, at));
+            _incidents[e].Add(at);
+        }
+        return new FoodBatch(licence, Foods[_random.Next(Foods.Length)], batchNo, produced, shelfLife, 100 + _random.Next(5000));
+    }
+
     private struct DeviceState
     {
+        public bool Started;
         public double RemainingMinutes;
         public double Level;
     }

@@ -41,6 +41,8 @@ public sealed class SupervisionEngine
     private byte[] _grade = [];
     private long[] _gradedHour = [];
     private bool[] _regrade = [];
+    private List<InspectedEquipment>?[] _inspected = [];
+    private long[] _overdueCheck = [];
 
     /// <summary>An engine applying <paramref name="rules"/> and scoring every sector with <paramref name="scorer"/>.</summary>
     public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
@@ -103,8 +105,21 @@ public sealed class SupervisionEngine
                 case FoodSampling sampling:
                     Sampling(in report, enterprise, sampling, changes);
                     break;
+                case EquipmentInspection inspection:
+                    Inspection(in report, enterprise, inspection, changes);
+                    break;
+                case DrugBatch drugBatch:
+                    DrugBatch(in report, enterprise, drugBatch, changes);
+                    break;
+                case FoodBatch foodBatch:
+                    FoodBatch(in report, enterprise, foodBatch, changes);
+                    break;
                 default:
                     break;
+            }
+            if (_inspected[enterprise] is not null && report.ObservedAt.UtcTicks >= _overdueCheck[enterprise])
+            {
+                CheckOverdue(in report, enterprise, changes);
             }
             if (grades is not null && (_regrade[enterprise] || _gradedHour[enterprise] != report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour))
             {
@@ -145,13 +160,23 @@ public sealed class SupervisionEngine
             Array.Resize(ref _grade, size);
             Array.Resize(ref _gradedHour, size);
             Array.Resize(ref _regrade, size);
+            Array.Resize(ref _inspected, size);
+            Array.Resize(ref _overdueCheck, size);
         }
         return index;
     }
 
     private ref DeviceState Device(int enterprise, string deviceId)
     {
-        if (!_deviceIndex.TryGetValue((enterprise, deviceId), out var index))
+        // The index first: finding it may grow the array, and `_devices[...]` would read the old one.
+        var index = DeviceIndex(enterprise, deviceId, out _);
+        return ref _devices[index];
+    }
+
+    private int DeviceIndex(int enterprise, string deviceId, out bool added)
+    {
+        added = !_deviceIndex.TryGetValue((enterprise, deviceId), out var index);
+        if (added)
         {
             index = _deviceIndex.Count;
             _deviceIndex.Add((enterprise, deviceId), index);
@@ -160,7 +185,7 @@ public sealed class SupervisionEngine
                 Array.Resize(ref _devices, _devices.Length * 2);
             }
         }
-        return ref _devices[index];
+        return index;
     }
 
     private void ColdChain(in Report report, int enterprise, ColdChainReading reading, List<Alert> changes)
@@ -243,8 +268,10 @@ public sealed class SupervisionEngine
             return;
         }
         var subject = string.Concat(residue.Commodity, "/", residue.Pesticide);
-        ref var slot = ref Sampled(in report, enterprise, subject, residue.ValueMgKg, limit.MrlMgKg, changes, out var failed);
-        if (!failed)
+        var over = residue.ValueMgKg > limit.MrlMgKg;
+        _window.AddSampling(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, over);
+        ref var slot = ref Judged(in report, enterprise, subject, over, changes, out var raise);
+        if (!raise)
         {
             return;
         }
@@ -261,8 +288,10 @@ public sealed class SupervisionEngine
     private void Sampling(in Report report, int enterprise, FoodSampling sampling, List<Alert> changes)
     {
         var subject = string.Concat(sampling.Product, "/", sampling.TestItem);
-        ref var slot = ref Sampled(in report, enterprise, subject, sampling.Value, sampling.Limit, changes, out var failed);
-        if (!failed)
+        var over = sampling.Value > sampling.Limit;
+        _window.AddSampling(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, over);
+        ref var slot = ref Judged(in report, enterprise, subject, over, changes, out var raise);
+        if (!raise)
         {
             return;
         }
@@ -271,26 +300,140 @@ public sealed class SupervisionEngine
         Raise(ref slot.Alert, in report, enterprise, RuleIds.SamplingOverLimit, subject, SampleSeverity(sampling.Value, sampling.Limit), summary, explanation, report.ObservedAt, changes);
     }
 
-    // Counts a sample of a subject (a commodity and pesticide, a product and test item) and returns the subject's
-    // state. Over its limit, the caller raises or extends the subject's alert; a later compliant sample resolves it.
-    // A sample older than the subject's newest only counts.
-    private ref DeviceState Sampled(in Report report, int enterprise, string subject, double value, double limit, List<Alert> changes, out bool failed)
+    // The state of a subject judged report by report (a commodity and pesticide, a product and test item, a batch).
+    // A failing report raises or extends the subject's alert (`raise`); a later passing one resolves it. A report
+    // older than the subject's newest changes nothing.
+    private ref DeviceState Judged(in Report report, int enterprise, string subject, bool failed, List<Alert> changes, out bool raise)
     {
         ref var state = ref Device(enterprise, subject);
         var at = report.ObservedAt.UtcTicks;
-        failed = value > limit;
-        _window.AddSampling(enterprise, at / TimeSpan.TicksPerHour, failed);
+        raise = false;
         if (at <= state.LastObserved)
         {
-            failed = false;
             return ref state;
         }
         state.LastObserved = at;
-        if (!failed)
+        if (failed)
+        {
+            raise = true;
+        }
+        else
         {
             Resolve(ref state.Alert, enterprise, changes);
         }
         return ref state;
+    }
+
+    private void DrugBatch(in Report report, int enterprise, DrugBatch batch, List<Alert> changes)
+    {
+        var today = DateOnly.FromDateTime(report.ObservedAt.UtcDateTime);
+        var daysPast = today.DayNumber - batch.Expiry.DayNumber;
+        var expired = batch.Movement == Movement.Out && daysPast > 0;
+        _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, expired);
+        ref var slot = ref Judged(in report, enterprise, string.Concat(batch.ApprovalNo, "/", batch.BatchNo), expired, changes, out var raise);
+        if (!raise)
+        {
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture, $"drug batch {batch.BatchNo} ({batch.ApprovalNo}) moved out {daysPast} days after its expiry on {batch.Expiry:yyyy-MM-dd}");
+        ExplanationItem[] explanation = [new("daysPastExpiry", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.DrugBatchExpired, batch.BatchNo, Severity.Critical, summary, explanation, report.ObservedAt, changes);
+    }
+
+    private void FoodBatch(in Report report, int enterprise, FoodBatch batch, List<Alert> changes)
+    {
+        var today = DateOnly.FromDateTime(report.ObservedAt.UtcDateTime);
+        var end = batch.ProductionDate.AddDays(batch.ShelfLifeDays);
+        var daysPast = today.DayNumber - end.DayNumber;
+        _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, daysPast > 0);
+        ref var slot = ref Judged(in report, enterprise, string.Concat(batch.LicenceNo, "/", batch.BatchNo), daysPast > 0, changes, out var raise);
+        if (!raise)
+        {
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture, $"food batch {batch.BatchNo} of {batch.Product} still reported {daysPast} days after its shelf life ended on {end:yyyy-MM-dd}");
+        ExplanationItem[] explanation = [new("daysPastShelfLife", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.FoodBatchExpired, batch.BatchNo, Severity.Warning, summary, explanation, report.ObservedAt, changes);
+    }
+
+    // The newest inspection of each piece of equipment (by inspection date) sets when the next one is due; a failed
+    // one alerts until a pass. Overdue equipment is found by CheckOverdue as the enterprise's reports move event time on.
+    private void Inspection(in Report report, int enterprise, EquipmentInspection inspection, List<Alert> changes)
+    {
+        var failed = inspection.Result == InspectionResult.Fail;
+        _window.AddReading(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, failed, 0, 0);
+        var index = DeviceIndex(enterprise, string.Concat(InspectionSubject, inspection.EquipmentId), out var added);
+        if (added)
+        {
+            (_inspected[enterprise] ??= []).Add(new InspectedEquipment(index, inspection.EquipmentId, inspection.EquipmentType));
+        }
+        ref var state = ref _devices[index];
+        var inspectedAt = inspection.InspectedAt.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
+        if (inspectedAt < state.LastObserved)
+        {
+            return;
+        }
+        state.LastObserved = inspectedAt;
+        // Overdue from the day after the due date.
+        state.Due = inspection.NextDueDate.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
+        _overdueCheck[enterprise] = 0;
+        if (report.ObservedAt.UtcTicks < state.Due)
+        {
+            state.OverdueDays = 0;
+            Resolve(ref state.Overdue, enterprise, changes);
+        }
+        if (!failed)
+        {
+            Resolve(ref state.Alert, enterprise, changes);
+            return;
+        }
+        var type = inspection.EquipmentType.Name();
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{type} {inspection.EquipmentId} failed its periodic inspection on {inspection.InspectedAt:yyyy-MM-dd}");
+        ExplanationItem[] explanation = [new("inspectionFailed", 1, 0, null)];
+        Raise(ref state.Alert, in report, enterprise, RuleIds.InspectionFailed, inspection.EquipmentId, Severity.Warning, summary, explanation, report.ObservedAt, changes);
+    }
+
+    // At most once an hour of an enterprise's event time: equipment past its due date opens an overdue alert, updated
+    // as each further day passes (critical after the configured days).
+    private void CheckOverdue(in Report report, int enterprise, List<Alert> changes)
+    {
+        var at = report.ObservedAt.UtcTicks;
+        _overdueCheck[enterprise] = at + TimeSpan.TicksPerHour;
+        foreach (var equipment in _inspected[enterprise]!)
+        {
+            ref var state = ref _devices[equipment.Index];
+            if (at < state.Due)
+            {
+                continue;
+            }
+            var days = ((at - state.Due) / TimeSpan.TicksPerDay) + 1;
+            if (days == state.OverdueDays)
+            {
+                continue;
+            }
+            state.OverdueDays = days;
+            var due = new DateTimeOffset(state.Due, TimeSpan.Zero).AddDays(-1);
+            var severity = days > _rules.CriticalOverdueDays ? Severity.Critical : Severity.Warning;
+            var summary = string.Create(CultureInfo.InvariantCulture, $"{equipment.Type.Name()} {equipment.EquipmentId}: periodic inspection overdue by {days} days (due {due:yyyy-MM-dd})");
+            ExplanationItem[] explanation = [new("daysOverdue", days, 0, null)];
+            Raise(ref state.Overdue, in report, enterprise, RuleIds.InspectionOverdue, equipment.EquipmentId, severity, summary, explanation,
+                new DateTimeOffset(state.Due, TimeSpan.Zero), changes, kind: ReportKind.EquipmentInspection);
+        }
+    }
+
+    // Days the most overdue piece of the enterprise's equipment is past its due date.
+    private float OverdueDays(int enterprise, long at)
+    {
+        if (_inspected[enterprise] is not { } equipment)
+        {
+            return 0;
+        }
+        var most = 0.0;
+        foreach (var e in equipment)
+        {
+            most = Math.Max(most, (at - _devices[e.Index].Due) / (double)TimeSpan.TicksPerDay);
+        }
+        return (float)Math.Round(most, 2);
     }
 
     private Severity SampleSeverity(double value, double limit) =>
@@ -392,7 +535,7 @@ public sealed class SupervisionEngine
         return ref _series[index];
     }
 
-    private void Raise(ref Alert? slot, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes, bool violation = true)
+    private void Raise(ref Alert? slot, in Report report, int enterprise, string ruleId, string subject, Severity severity, string summary, ExplanationItem[] explanation, DateTimeOffset firstSeen, List<Alert> changes, bool violation = true, ReportKind? kind = null)
     {
         var (score, version) = ScoreWithReasons(enterprise, report.ObservedAt);
         explanation = WithModelReasons(explanation);
@@ -426,7 +569,7 @@ public sealed class SupervisionEngine
                 EnterpriseId = report.EnterpriseId.Value,
                 Region = report.Region.ToString(),
                 Sector = report.Sector,
-                Kind = report.Kind.Name(),
+                Kind = (kind ?? report.Kind).Name(),
                 Severity = severity,
                 Status = AlertStatus.Open,
                 RiskScore = score,
@@ -526,6 +669,8 @@ public sealed class SupervisionEngine
         RiskFeatures.MaxExcessC24h => 0,
         RiskFeatures.TrappedEvents24h => 0,
         RiskFeatures.FailedSamplings24h => 0,
+        RiskFeatures.InspectionOverdueDays => 0,
+        RiskFeatures.ExpiredBatches24h => 0,
         _ => null,
     };
 
@@ -542,6 +687,8 @@ public sealed class SupervisionEngine
         features[RiskFeatures.OpenAlerts] = _openAlerts[enterprise];
         features[RiskFeatures.AdverseEvents24h] = totals.AdverseEvents;
         features[RiskFeatures.FailedSamplings24h] = totals.FailedSamplings;
+        features[RiskFeatures.InspectionOverdueDays] = OverdueDays(enterprise, at.UtcTicks);
+        features[RiskFeatures.ExpiredBatches24h] = totals.ExpiredBatches;
     }
 
     // Same key and start give the same id, so a replayed stream reproduces its alerts instead of duplicating them.
@@ -559,11 +706,22 @@ public sealed class SupervisionEngine
         public Alert? Alert;
     }
 
+    // Inspections keep their state in the device table under their own key, so an elevator's telemetry and its
+    // inspections do not overwrite each other; LastObserved is then the newest inspection date.
+    private const string InspectionSubject = "inspection:";
+
+    private readonly record struct InspectedEquipment(int Index, string EquipmentId, EquipmentType Type);
+
     private struct DeviceState
     {
         public SeriesState Temperature;
         public long LastObserved;
         public long RunStart;
         public Alert? Alert;
+
+        // Inspections only: when the equipment becomes overdue, the overdue days last alerted, and that alert.
+        public long Due;
+        public long OverdueDays;
+        public Alert? Overdue;
     }
 }

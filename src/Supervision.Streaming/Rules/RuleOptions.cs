@@ -38,6 +38,9 @@ public sealed class RuleOptions
     /// <summary>A sample (pesticide residue, food sampling) at this multiple of its limit or more is a critical alert.</summary>
     public double CriticalSampleFactor { get; set; } = 5;
 
+    /// <summary>Equipment overdue for its periodic inspection by more than this many days is a critical alert.</summary>
+    public int CriticalOverdueDays { get; set; } = 30;
+
     /// <summary>An excursion becomes an alert once it has lasted this long in event time.</summary>
     public TimeSpan MinExcursion { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -79,6 +82,10 @@ public sealed class RuleOptions
         if (!(DrugColdMinC < DrugColdMaxC && DrugNormalMinC < DrugNormalMaxC))
         {
             return "Rules:DrugColdMinC must be below Rules:DrugColdMaxC, and Rules:DrugNormalMinC below Rules:DrugNormalMaxC";
+        }
+        if (CriticalOverdueDays < 1)
+        {
+            return "Rules:CriticalOverdueDays must be at least 1";
         }
         if (!(CriticalSampleFactor >= 1))
         {
@@ -122,4 +129,8 @@ public static class RuleIds
     public const string DrugStorageAnomaly = "anomaly.drug.temperature";
     public const string ResidueOverLimit = "gb2763.residue.mrl";
     public const string SamplingOverLimit = "food.sampling.limit";
+    public const string InspectionFailed = "tsg.inspection.failed";
+    public const string InspectionOverdue = "tsg.inspection.overdue";
+    public const string DrugBatchExpired = "drug.batch.expired";
+    public const string FoodBatchExpired = "food.batch.expired";
 }

@@ -10,6 +10,7 @@ internal struct WindowTotals
     public float MaxExcess;
     public float AdverseEvents;
     public float FailedSamplings;
+    public float ExpiredBatches;
 }
 
 /// <summary>
@@ -89,6 +90,23 @@ internal sealed class EnterpriseWindow
         }
     }
 
+    /// <summary>A batch report (a drug movement, a food batch); expired when it moves or is reported past its expiry.</summary>
+    public void AddBatch(int enterprise, long hour, bool expired)
+    {
+        var i = Bucket(enterprise, hour);
+        if (i < 0)
+        {
+            return;
+        }
+        ref var bucket = ref _buckets[i];
+        bucket.Readings++;
+        if (expired)
+        {
+            bucket.OverLimit++;
+            bucket.ExpiredBatches++;
+        }
+    }
+
     /// <summary>Sums the buckets of the 24 hours up to and including <paramref name="hour"/>.</summary>
     public WindowTotals Sum(int enterprise, long hour)
     {
@@ -107,6 +125,7 @@ internal sealed class EnterpriseWindow
                 totals.MaxExcess = Math.Max(totals.MaxExcess, bucket.MaxExcess);
                 totals.AdverseEvents += bucket.AdverseEvents;
                 totals.FailedSamplings += bucket.FailedSamplings;
+                totals.ExpiredBatches += bucket.ExpiredBatches;
             }
         }
         return totals;

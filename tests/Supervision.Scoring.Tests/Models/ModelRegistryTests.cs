@@ -89,7 +89,7 @@ public class ModelRegistryTests
     {
         var rows = _rows.Select(r => new RiskRow { Features = r.Features[..5], Label = r.Label }).ToList();
         var error = Assert.Throws<TrainingDataException>(() => RiskTrainer.Train(rows, Options(), Now));
-        Assert.That(error!.Message, Does.StartWith("feature schema mismatch: a row has 5 features, the model expects 9"));
+        Assert.That(error!.Message, Does.StartWith("feature schema mismatch: a row has 5 features, the model expects 11"));
     }
 
     [Test]
