@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Threading.Channels;
 using Supervision.Domain.Alerts;
@@ -22,8 +23,10 @@ namespace Supervision.Server.Pipeline;
 /// </summary>
 public sealed class PipelineHost : BackgroundService
 {
-    private readonly Channel<ReportBatch> _queue;
+    // Report batches and acknowledgements, in one order: the engine is single-threaded and this loop drives it.
+    private readonly Channel<object> _queue;
     private readonly Subject<ReportBatch> _source = new();
+    private readonly Subject<IReadOnlyList<Alert>> _acknowledged = new();
     private readonly SupervisionPipeline _pipeline;
     private readonly IHistoryStore _store;
     private readonly HistoryWriter _writer;
@@ -55,8 +58,9 @@ public sealed class PipelineHost : BackgroundService
         _capacity = options.QueueCapacity;
         _dataDirectory = Path.GetFullPath(options.DataDirectory);
         // Room beyond the admission limit: batches already in the log must always find a place.
-        _queue = Channel.CreateBounded<ReportBatch>(new BoundedChannelOptions(options.QueueCapacity * 2) { SingleReader = true });
+        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(options.QueueCapacity * 2) { SingleReader = true });
         _pipeline = new SupervisionPipeline(_source, engine);
+        Alerts = _pipeline.Alerts.Merge(_acknowledged);
         _store = store;
         _writer = writer;
         _logger = logger;
@@ -72,10 +76,12 @@ public sealed class PipelineHost : BackgroundService
                 _failure = "pipeline stopped: " + error.Message;
                 _logger.LogCritical(error, "The pipeline stopped");
             });
+        // An acknowledgement is an alert event for history; it carries no new score.
+        _acknowledged.Subscribe(alerts => _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult());
     }
 
-    /// <summary>Alert changes as the pipeline makes them.</summary>
-    public IObservable<IReadOnlyList<Alert>> Alerts => _pipeline.Alerts;
+    /// <summary>Alert changes as the pipeline makes them, acknowledgements included.</summary>
+    public IObservable<IReadOnlyList<Alert>> Alerts { get; }
 
     /// <summary>Credit grade changes as the pipeline makes them.</summary>
     public IObservable<IReadOnlyList<GradeChange>> GradeChanges => _pipeline.GradeChanges;
@@ -94,6 +100,19 @@ public sealed class PipelineHost : BackgroundService
 
     /// <summary>Queues a batch, waiting for room (for in-process feeds that can wait).</summary>
     public ValueTask SubmitAsync(ReportBatch batch, CancellationToken cancellation) => _queue.Writer.WriteAsync(batch, cancellation);
+
+    /// <summary>
+    /// Acknowledges an open alert in turn with the reports before it; the acknowledged alert goes to the store and to
+    /// every alert subscriber. Null when no alert with that id is open.
+    /// </summary>
+    public async Task<Alert?> AcknowledgeAsync(string alertId, CancellationToken cancellation)
+    {
+        var acknowledgement = new Acknowledgement(alertId, new TaskCompletionSource<Alert?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(acknowledgement, cancellation);
+        return await acknowledgement.Done.Task.WaitAsync(cancellation);
+    }
+
+    private sealed record Acknowledgement(string AlertId, TaskCompletionSource<Alert?> Done);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -130,8 +149,19 @@ public sealed class PipelineHost : BackgroundService
     {
         try
         {
-            await foreach (var batch in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var work in _queue.Reader.ReadAllAsync(stoppingToken))
             {
+                if (work is Acknowledgement acknowledgement)
+                {
+                    var alert = _pipeline.Engine.Acknowledge(acknowledgement.AlertId, out var changed);
+                    if (changed)
+                    {
+                        _acknowledged.OnNext([alert!]);
+                    }
+                    acknowledgement.Done.TrySetResult(alert);
+                    continue;
+                }
+                var batch = (ReportBatch)work;
                 _source.OnNext(batch);
                 await _writer.EnqueueReportsAsync(batch, stoppingToken);
             }

@@ -43,6 +43,8 @@ public sealed class SupervisionEngine
     private bool[] _regrade = [];
     private List<InspectedEquipment>?[] _inspected = [];
     private long[] _overdueCheck = [];
+    private readonly Dictionary<string, Alert> _openById = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _acknowledged = new(StringComparer.Ordinal);
 
     /// <summary>An engine applying <paramref name="rules"/> and scoring every sector with <paramref name="scorer"/>.</summary>
     public SupervisionEngine(RuleOptions rules, IRiskScorer scorer)
@@ -445,6 +447,8 @@ public sealed class SupervisionEngine
         {
             slot = null;
             _openAlerts[enterprise]--;
+            _openById.Remove(open.AlertId);
+            _acknowledged.Remove(open.AlertId);
             changes.Add(open with { Status = AlertStatus.Resolved });
         }
     }
@@ -543,6 +547,7 @@ public sealed class SupervisionEngine
         {
             slot = open with
             {
+                Status = _acknowledged.Contains(open.AlertId) ? AlertStatus.Acknowledged : AlertStatus.Open,
                 Severity = (Severity)Math.Max((int)open.Severity, (int)severity),
                 RiskScore = score,
                 ModelVersion = version,
@@ -582,7 +587,29 @@ public sealed class SupervisionEngine
                 Count = 1,
             };
         }
+        _openById[slot.AlertId] = slot;
         changes.Add(slot);
+    }
+
+    /// <summary>
+    /// Acknowledges the open alert <paramref name="alertId"/>: it keeps updating as readings arrive, with status
+    /// acknowledged, until it resolves. Returns the alert as acknowledged, or null when no alert with that id is open;
+    /// <paramref name="changed"/> is false when it was acknowledged already.
+    /// </summary>
+    public Alert? Acknowledge(string alertId, out bool changed)
+    {
+        changed = false;
+        if (!_openById.TryGetValue(alertId, out var alert))
+        {
+            return null;
+        }
+        if (_acknowledged.Add(alertId))
+        {
+            changed = true;
+            alert = alert with { Status = AlertStatus.Acknowledged };
+            _openById[alertId] = alert;
+        }
+        return alert;
     }
 
     private void Grade(int enterprise, DateTimeOffset at, List<GradeChange> grades)

@@ -178,6 +178,52 @@ public class RiskApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [Test]
+    public async Task Acknowledge_OpenAlert_ShowsAcknowledgedWithTimeToAcknowledgeAndAudit()
+    {
+        var alerts = await GetJsonAsync($"/api/v1/alerts?region=3501&from={Iso(_start.AddHours(-1))}");
+        var id = alerts.EnumerateArray().First(a => a.GetProperty("enterpriseId").GetString() == Enterprise).GetProperty("alertId").GetString()!;
+
+        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", null), Is.EqualTo(HttpStatusCode.Forbidden), "the public may watch, not acknowledge");
+        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", "not-a-configured-key-at-all"), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await PostStatusAsync("/api/v1/alerts/al-XYZ/acknowledge", AnalystKey), Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await PostStatusAsync("/api/v1/alerts/al-0000000000000000/acknowledge", AnalystKey), Is.EqualTo(HttpStatusCode.NotFound));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/alerts/{id}/acknowledge");
+        request.Headers.Add("X-Analyst-Key", AnalystKey);
+        using var response = await _client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var acknowledged = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.That(acknowledged.GetProperty("alertId").GetString(), Is.EqualTo(id));
+        Assert.That(acknowledged.GetProperty("status").GetString(), Is.EqualTo("acknowledged"));
+        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", SupervisorKey), Is.EqualTo(HttpStatusCode.OK), "acknowledging twice is harmless");
+
+        await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var stored = await GetJsonAsync($"/api/v1/alerts?region=3501&from={Iso(_start.AddHours(-1))}");
+            var stats = await GetJsonAsync($"/api/v1/risk/alert-statistics?enterprise={Enterprise}&from={Iso(_start.AddHours(-1))}");
+            var shown = stored.EnumerateArray().First(a => a.GetProperty("alertId").GetString() == id).GetProperty("status").GetString();
+            return shown == "acknowledged" && stats.GetProperty("acknowledged").GetInt64() == 1 && stats.GetProperty("meanSecondsToAcknowledge").ValueKind == JsonValueKind.Number
+                ? "stored" : null;
+        }, TimeSpan.FromSeconds(10), "the acknowledgement in history and statistics");
+        await SupervisionServer.EventuallyAsync(async () =>
+        {
+            var audit = await GetJsonAsync("/api/v1/risk/audit?caller=ana&limit=1000", SupervisorKey);
+            return audit.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("query").GetString() == $"POST /api/v1/alerts/{id}/acknowledge") ? "audited" : null;
+        }, TimeSpan.FromSeconds(10), "the acknowledgement in the audit trail");
+    }
+
+    private async Task<HttpStatusCode> PostStatusAsync(string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Analyst-Key", key);
+        }
+        using var response = await _client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     private async Task<JsonElement> GetJsonAsync(string path, string? key = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

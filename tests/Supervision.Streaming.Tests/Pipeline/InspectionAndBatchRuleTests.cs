@@ -105,3 +105,32 @@ public class InspectionAndBatchRuleTests
         Assert.That(alert.Summary, Is.EqualTo($"food batch P2 of 鲜牛奶 still reported 3 days after its shelf life ended on {Today.AddDays(-3):yyyy-MM-dd}"));
     }
 }
+
+public class AcknowledgeTests
+{
+    [Test]
+    public void Acknowledge_OpenAlert_StaysAcknowledgedThroughUpdatesUntilResolved()
+    {
+        var engine = new SupervisionEngine(new RuleOptions(), new FixedScorer(0.42));
+        var changes = new List<Alert>();
+        void Feed(int minute, double temperature) =>
+            engine.Process(new ReportBatch([ColdChain(Start.AddMinutes(minute), temperature)], Start.AddMinutes(minute)), changes);
+        for (var m = 0; m <= 10; m++)
+        {
+            Feed(m, -12);
+        }
+        var id = changes.Single().AlertId;
+
+        Assert.That(engine.Acknowledge("al-0000000000000000", out _), Is.Null, "unknown");
+        var acknowledged = engine.Acknowledge(id, out var changed);
+        Assert.That((acknowledged!.Status, changed), Is.EqualTo((AlertStatus.Acknowledged, true)));
+        Assert.That(engine.Acknowledge(id, out changed)!.Status, Is.EqualTo(AlertStatus.Acknowledged));
+        Assert.That(changed, Is.False, "twice changes nothing");
+
+        Feed(11, -12);
+        Assert.That((changes[^1].Status, changes[^1].Count), Is.EqualTo((AlertStatus.Acknowledged, 2)), "updates keep the acknowledgement");
+        Feed(12, -21);
+        Assert.That(changes[^1].Status, Is.EqualTo(AlertStatus.Resolved));
+        Assert.That(engine.Acknowledge(id, out _), Is.Null, "a resolved alert cannot be acknowledged");
+    }
+}
