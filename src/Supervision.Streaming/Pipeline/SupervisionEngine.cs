@@ -304,13 +304,13 @@ public sealed class SupervisionEngine
 
     // The state of a subject judged report by report (a commodity and pesticide, a product and test item, a batch).
     // A failing report raises or extends the subject's alert (`raise`); a later passing one resolves it. A report
-    // older than the subject's newest changes nothing.
+    // older than the subject's newest changes nothing; one as old counts (two samples may share a minute).
     private ref DeviceState Judged(in Report report, int enterprise, string subject, bool failed, List<Alert> changes, out bool raise)
     {
         ref var state = ref Device(enterprise, subject);
         var at = report.ObservedAt.UtcTicks;
         raise = false;
-        if (at <= state.LastObserved)
+        if (at < state.LastObserved)
         {
             return ref state;
         }
@@ -332,14 +332,15 @@ public sealed class SupervisionEngine
         var daysPast = today.DayNumber - batch.Expiry.DayNumber;
         var expired = batch.Movement == Movement.Out && daysPast > 0;
         _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, expired);
-        ref var slot = ref Judged(in report, enterprise, string.Concat(batch.ApprovalNo, "/", batch.BatchNo), expired, changes, out var raise);
+        var subject = string.Concat(batch.ApprovalNo, "/", batch.BatchNo);
+        ref var slot = ref Judged(in report, enterprise, subject, expired, changes, out var raise);
         if (!raise)
         {
             return;
         }
         var summary = string.Create(CultureInfo.InvariantCulture, $"drug batch {batch.BatchNo} ({batch.ApprovalNo}) moved out {daysPast} days after its expiry on {batch.Expiry:yyyy-MM-dd}");
         ExplanationItem[] explanation = [new("daysPastExpiry", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
-        Raise(ref slot.Alert, in report, enterprise, RuleIds.DrugBatchExpired, batch.BatchNo, Severity.Critical, summary, explanation, report.ObservedAt, changes);
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.DrugBatchExpired, subject, Severity.Critical, summary, explanation, report.ObservedAt, changes);
     }
 
     private void FoodBatch(in Report report, int enterprise, FoodBatch batch, List<Alert> changes)
@@ -348,14 +349,15 @@ public sealed class SupervisionEngine
         var end = batch.ProductionDate.AddDays(batch.ShelfLifeDays);
         var daysPast = today.DayNumber - end.DayNumber;
         _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, daysPast > 0);
-        ref var slot = ref Judged(in report, enterprise, string.Concat(batch.LicenceNo, "/", batch.BatchNo), daysPast > 0, changes, out var raise);
+        var subject = string.Concat(batch.LicenceNo, "/", batch.BatchNo);
+        ref var slot = ref Judged(in report, enterprise, subject, daysPast > 0, changes, out var raise);
         if (!raise)
         {
             return;
         }
         var summary = string.Create(CultureInfo.InvariantCulture, $"food batch {batch.BatchNo} of {batch.Product} still reported {daysPast} days after its shelf life ended on {end:yyyy-MM-dd}");
         ExplanationItem[] explanation = [new("daysPastShelfLife", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
-        Raise(ref slot.Alert, in report, enterprise, RuleIds.FoodBatchExpired, batch.BatchNo, Severity.Warning, summary, explanation, report.ObservedAt, changes);
+        Raise(ref slot.Alert, in report, enterprise, RuleIds.FoodBatchExpired, subject, Severity.Warning, summary, explanation, report.ObservedAt, changes);
     }
 
     // The newest inspection of each piece of equipment (by inspection date) sets when the next one is due; a failed
