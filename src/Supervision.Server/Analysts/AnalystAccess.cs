@@ -21,8 +21,17 @@ public sealed record AnalystCaller(string Name, string Role)
 public sealed class AnalystKey
 {
     public string Name { get; set; } = "";
+
+    /// <summary>The key in plain text (at least 16 characters); or leave it empty and give <see cref="KeySha256"/>.</summary>
     public string Key { get; set; } = "";
+
+    /// <summary>The SHA-256 of the key's UTF-8 bytes, 64 hexadecimal digits, so configuration need not hold the key.</summary>
+    public string KeySha256 { get; set; } = "";
+
     public string Role { get; set; } = AnalystCaller.Analyst;
+
+    /// <summary>The SHA-256 the presented key must match.</summary>
+    public byte[] Digest() => Key.Length > 0 ? SHA256.HashData(Encoding.UTF8.GetBytes(Key)) : Convert.FromHexString(KeySha256);
 }
 
 /// <summary>The <c>Analysts</c> configuration section.</summary>
@@ -43,9 +52,17 @@ public sealed class AnalystOptions
             {
                 yield return $"Analysts:Keys:{i}:Name must be a unique, non-empty name";
             }
-            if (k.Key.Length < 16)
+            if (k.Key.Length > 0 == k.KeySha256.Length > 0)
+            {
+                yield return $"Analysts:Keys:{i} needs exactly one of Key and KeySha256";
+            }
+            else if (k.Key.Length > 0 && k.Key.Length < 16)
             {
                 yield return $"Analysts:Keys:{i}:Key must be at least 16 characters";
+            }
+            else if (k.KeySha256.Length > 0 && (k.KeySha256.Length != 64 || !k.KeySha256.All(char.IsAsciiHexDigit)))
+            {
+                yield return $"Analysts:Keys:{i}:KeySha256 must be 64 hexadecimal digits (the SHA-256 of the key)";
             }
             if (k.Role is not (AnalystCaller.Analyst or AnalystCaller.Supervisor))
             {
@@ -57,13 +74,14 @@ public sealed class AnalystOptions
 
 /// <summary>
 /// The privilege mechanism: a caller presents <c>X-Analyst-Key</c>; configured keys map to a name and a role.
-/// No key is the <c>public</c> role; an unknown key is refused (401). Keys are compared in constant time.
+/// No key is the <c>public</c> role; an unknown key is refused (401). Only SHA-256 digests of the keys are kept,
+/// and they are compared in constant time.
 /// </summary>
 public sealed class AnalystAccess(AnalystOptions options)
 {
     public const string Header = "X-Analyst-Key";
-    private readonly (byte[] Key, AnalystCaller Caller)[] _keys =
-        [.. options.Keys.Select(k => (Encoding.UTF8.GetBytes(k.Key), new AnalystCaller(k.Name, k.Role)))];
+    private readonly (byte[] Digest, AnalystCaller Caller)[] _keys =
+        [.. options.Keys.Select(k => (k.Digest(), new AnalystCaller(k.Name, k.Role)))];
 
     /// <summary>The caller of <paramref name="request"/>, or null when the key is unknown.</summary>
     public AnalystCaller? Identify(HttpRequest request)
@@ -73,11 +91,11 @@ public sealed class AnalystAccess(AnalystOptions options)
         {
             return new AnalystCaller("anonymous", AnalystCaller.Public);
         }
-        var bytes = Encoding.UTF8.GetBytes(presented);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         AnalystCaller? found = null;
         foreach (var (key, caller) in _keys)
         {
-            if (CryptographicOperations.FixedTimeEquals(key, bytes))
+            if (CryptographicOperations.FixedTimeEquals(key, digest))
             {
                 found = caller;
             }

@@ -27,7 +27,8 @@ public class RiskApiTests
             ["Analysts:Keys:0:Key"] = AnalystKey,
             ["Analysts:Keys:0:Role"] = "analyst",
             ["Analysts:Keys:1:Name"] = "sam",
-            ["Analysts:Keys:1:Key"] = SupervisorKey,
+            // The supervisor's key is configured by its SHA-256 only.
+            ["Analysts:Keys:1:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(SupervisorKey))),
             ["Analysts:Keys:1:Role"] = "supervisor",
         });
         _client = _server.NewClient();
