@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -40,7 +39,9 @@ public class CompiledForestTests
         var featurized = context.Data.CreateEnumerable<FeaturizedRow>(model.Transform(context.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
         var width = featurized[0].Features.Length;
         var compiled = CompiledForest.Compile(model, width);
+        var walked = CompiledForest.Compile(model, width, binned: false);
         var engine = context.Model.CreatePredictionEngine<MixedRow, MixedPrediction>(model);
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks), "20 leaves a tree: 32-bit masks");
 
         var categoricalNodes = 0;
         var worst = 0.0;
@@ -50,6 +51,7 @@ public class CompiledForestTests
             var expected = engine.Predict(rows[i]).Probability;
             var actual = compiled.Probability(featurized[i].Features);
             worst = Math.Max(worst, Math.Abs(expected - actual));
+            worst = Math.Max(worst, Math.Abs(expected - walked.Probability(featurized[i].Features)));
             featurized[i].Features.CopyTo(batch, i * width);
         }
         var batched = new float[ParityRows];
@@ -64,11 +66,13 @@ public class CompiledForestTests
         Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
     }
 
-    [Test]
-    public void Probability_RiskModelWithMissingValues_MatchesPredictionEngineOn100kRows()
+    [TestCase("food")]
+    [TestCase("equipment")]
+    public void Probability_RiskModelWithMissingValues_MatchesPredictionEngineOn100kRows(string sector)
     {
-        var model = ModelRegistry.Load(CommittedModels, "food");
-        Assert.That(model.Compiled.VectorPath, Is.EqualTo(Avx512F.IsSupported && Avx512CD.IsSupported), "which evaluation this test covers");
+        var model = ModelRegistry.Load(CommittedModels, sector);
+        Assert.That(model.Compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks), "which evaluation this test covers");
+        var walked = CompiledForest.Compile(model.Model, RiskFeatures.Count, binned: false);
         var random = new Random(4);
         var rows = new float[ParityRows * RiskFeatures.Count];
         var expected = new double[ParityRows];
@@ -79,6 +83,7 @@ public class CompiledForestTests
             RandomRiskRow(random, row);
             expected[i] = model.ReferenceScore(row);
             worst = Math.Max(worst, Math.Abs(expected[i] - model.Compiled.Probability(row)));
+            worst = Math.Max(worst, Math.Abs(expected[i] - walked.Probability(row)));
         }
         // An odd count, so the batch's last chunk is partial.
         var batched = new float[ParityRows - 3];
@@ -87,7 +92,101 @@ public class CompiledForestTests
         {
             worst = Math.Max(worst, Math.Abs(expected[i] - batched[i]));
         }
+        walked.ProbabilityBatch(rows.AsSpan(0, batched.Length * RiskFeatures.Count), batched);
+        for (var i = 0; i < batched.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(expected[i] - batched[i]));
+        }
         Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [Test]
+    public void Probability_DeepTreesWithManyThresholds_MatchesPredictionEngine()
+    {
+        // 40 leaves a tree (64-bit masks) and up to 1,000 bins a feature (more thresholds than two key levels hold,
+        // so the bin is found by binary search): the layouts the risk models do not exercise.
+        var context = new MLContext(7);
+        var random = new Random(7);
+        var training = context.Data.LoadFromEnumerable(Enumerable.Range(0, 20_000).Select(_ => SmoothRow(random)).ToList());
+        var model = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = 30,
+            NumberOfLeaves = 40,
+            MinimumExampleCountPerLeaf = 5,
+            MaximumBinCountPerFeature = 1000,
+            NumberOfThreads = 1,
+            Seed = 7,
+        }).Fit(training);
+        var compiled = CompiledForest.Compile(model, RiskFeatures.Count);
+        var engine = context.Model.CreatePredictionEngine<RiskRow, MixedPrediction>(model);
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks));
+        Assert.That(ThresholdsPerFeature(model).Max(), Is.GreaterThan(271), "the test must reach the binary search");
+
+        var worst = 0.0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var row = SmoothRow(random);
+            worst = Math.Max(worst, Math.Abs(engine.Predict(row).Probability - compiled.Probability(row.Features)));
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [TestCase("food")]
+    [TestCase("equipment")]
+    public void Attribute_RiskModel_EqualsTheWalksAttribution(string sector)
+    {
+        var model = ModelRegistry.Load(CommittedModels, sector);
+        var random = new Random(6);
+        var row = new float[RiskFeatures.Count];
+        var fast = new double[RiskFeatures.Count];
+        var walked = new double[RiskFeatures.Count];
+        for (var i = 0; i < 20_000; i++)
+        {
+            RandomRiskRow(random, row);
+            Array.Clear(fast);
+            Array.Clear(walked);
+            var margin = model.Compiled.Attribute(row, fast);
+            var walkedMargin = model.Compiled.AttributeByWalk(row, walked);
+            Assert.That(margin, Is.EqualTo(walkedMargin).Within(1e-5));
+            for (var f = 0; f < RiskFeatures.Count; f++)
+            {
+                Assert.That(fast[f], Is.EqualTo(walked[f]).Within(1e-9), $"row {i}, feature {RiskFeatures.Names[f]}");
+            }
+        }
+    }
+
+    [Test]
+    public void Scoring_SteadyState_AllocatesNothing()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var random = new Random(8);
+        var rows = new float[256 * RiskFeatures.Count];
+        for (var i = 0; i < 256; i++)
+        {
+            RandomRiskRow(random, rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count));
+        }
+        var probabilities = new float[256];
+        var contributions = new double[RiskFeatures.Count];
+        IRiskScorer scorer = model;
+        var sum = Score();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        sum += Score();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero);
+        Assert.That(sum, Is.GreaterThan(0));
+
+        double Score()
+        {
+            var total = 0.0;
+            model.Compiled.ProbabilityBatch(rows, probabilities);
+            for (var i = 0; i < 256; i++)
+            {
+                var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
+                total += probabilities[i] + model.Compiled.Probability(row) + scorer.Score(row) + scorer.Score(row, contributions);
+            }
+            return total;
+        }
     }
 
     [Test]
@@ -168,6 +267,28 @@ public class CompiledForestTests
                 row[f] = float.NaN;
             }
         }
+    }
+
+    // Two smooth features and a noisy one, with a tenth of the values missing.
+    private static RiskRow SmoothRow(Random random)
+    {
+        var features = new float[RiskFeatures.Count];
+        for (var f = 0; f < 3; f++)
+        {
+            features[f] = random.NextDouble() < 0.1 ? float.NaN : (float)(random.NextDouble() * 100);
+        }
+        var logit = Math.Sin((float.IsNaN(features[0]) ? 50 : features[0]) / 8) + ((float.IsNaN(features[1]) ? 50 : features[1]) / 25) - 2 + (random.NextDouble() - 0.5);
+        return new RiskRow { Features = features, Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)) };
+    }
+
+    private static IEnumerable<int> ThresholdsPerFeature(ITransformer model)
+    {
+        var parameters = ((ISingleFeaturePredictionTransformer<object>)model).Model;
+        var fastTree = (FastTreeBinaryModelParameters)parameters.GetType().GetProperties().First(p => p.Name == "SubModel" && p.PropertyType == typeof(FastTreeBinaryModelParameters)).GetValue(parameters)!;
+        return fastTree.TrainedTreeEnsemble.Trees
+            .SelectMany(t => t.NumericalSplitFeatureIndexes.Zip(t.NumericalSplitThresholds))
+            .GroupBy(split => split.First)
+            .Select(g => g.Select(split => split.Second).Distinct().Count());
     }
 
     private static int CountCategoricalSplits(ITransformer model)
