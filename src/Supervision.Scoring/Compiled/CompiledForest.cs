@@ -148,7 +148,7 @@ public sealed class CompiledForest
         }
         if (_binned is { } binned)
         {
-            binned.Margins(rows, FeatureCount, margins);
+            binned.Margins(rows, margins);
         }
         else
         {
