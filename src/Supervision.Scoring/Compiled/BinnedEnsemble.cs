@@ -49,10 +49,10 @@ internal sealed class BinnedEnsemble
 
     private readonly FeatureBins[] _bins;
     private readonly float[] _keys;
-    private readonly byte[] _masks;
-    private readonly double[] _leaf;
-    private readonly double[]? _transposedLeaf;
-    private readonly double[]? _records;
+    private readonly AlignedArray<byte> _masks;
+    private readonly AlignedArray<double> _leaf;
+    private readonly AlignedArray<double> _transposedLeaf;
+    private readonly AlignedArray<double> _records;
     private readonly int _trees;
     private readonly int _slots;
     private readonly int _recordWidth;
@@ -79,7 +79,7 @@ internal sealed class BinnedEnsemble
     public int Stride { get; }
 
     /// <summary>True when <see cref="Attribute"/> can answer from per-leaf records (no categorical splits).</summary>
-    public bool CanAttribute => _records is not null;
+    public bool CanAttribute => !_records.IsEmpty;
 
     // Mask lanes in a table row: every tree plus padding to whole vectors.
     private int Lanes => Stride / (_slots / 8);
@@ -111,7 +111,7 @@ internal sealed class BinnedEnsemble
 
         // Leaves numbered right to left per tree; each node's mask keeps every leaf of its tree but those of its
         // left subtree. Lanes past the last tree hold one leaf worth 0.
-        var leaf = new double[lanes * slots];
+        var leaf = new AlignedArray<double>(lanes * slots);
         var treeLeaves = new ulong[lanes];
         Array.Fill(treeLeaves, 1UL);
         var nodeMask = new ulong[forest.Feature.Length];
@@ -129,7 +129,7 @@ internal sealed class BinnedEnsemble
                 if (node < 0)
                 {
                     leafSlot[~node] = order;
-                    leaf[(t * slots) + order] = forest.LeafValue[~node];
+                    leaf.Span[(t * slots) + order] = forest.LeafValue[~node];
                     return 1UL << order++;
                 }
                 nodeTree[node] = t;
@@ -216,7 +216,7 @@ internal sealed class BinnedEnsemble
             tableRows += thresholds.Length + 2;
         }
 
-        var masks = new byte[tableRows * stride];
+        var masks = new AlignedArray<byte>(checked((int)(tableRows * stride)));
         var live = new ulong[lanes];
         for (var j = 0; j < bins.Count; j++)
         {
@@ -233,7 +233,7 @@ internal sealed class BinnedEnsemble
                     live[list[next].Tree] &= list[next].Mask;
                     next++;
                 }
-                WriteRow(masks.AsSpan(bins[j].TableStart + (b * stride), stride), live, maskBytes);
+                WriteRow(masks.Span.Slice(bins[j].TableStart + (b * stride), stride), live, maskBytes);
             }
             // The NaN row: right at every numerical split, left at every categorical one.
             treeLeaves.CopyTo(live, 0);
@@ -244,20 +244,21 @@ internal sealed class BinnedEnsemble
                     live[split.Tree] &= split.Mask;
                 }
             }
-            WriteRow(masks.AsSpan(bins[j].TableStart + ((thresholds.Length + 1) * stride), stride), live, maskBytes);
+            WriteRow(masks.Span.Slice(bins[j].TableStart + ((thresholds.Length + 1) * stride), stride), live, maskBytes);
         }
 
-        // A record: the leaf's contribution to each feature, then its value, in whole vectors.
-        var recordWidth = RoundUp(forest.FeatureCount + 1, 8);
-        double[]? records = null;
+        // A record: the leaf's contribution to each feature, then its value; a power of two of whole vectors, so an
+    // exit's byte offset is a shift.
+        var recordWidth = (int)BitOperations.RoundUpToPowerOf2((uint)RoundUp(forest.FeatureCount + 1, 8));
+        AlignedArray<double> records = default;
         if (!categorical && (long)lanes * slots * recordWidth * 8 <= MaxTableBytes)
         {
-            records = new double[lanes * slots * recordWidth];
+            records = new AlignedArray<double>(lanes * slots * recordWidth);
             for (var t = 0; t < trees; t++)
             {
                 forest.ForEachPath(t, (leafIndex, path) =>
                 {
-                    var record = records.AsSpan(((t * slots) + leafSlot[leafIndex]) * recordWidth, recordWidth);
+                    var record = records.Span.Slice(((t * slots) + leafSlot[leafIndex]) * recordWidth, recordWidth);
                     foreach (var (feature, change) in path)
                     {
                         record[feature] += change;
@@ -267,12 +268,12 @@ internal sealed class BinnedEnsemble
             }
         }
 
-        var tables = new Tables([.. bins], [.. keys], masks, leaf, slots == 16 ? Transpose(leaf, lanes) : null, records);
+        var tables = new Tables([.. bins], [.. keys], masks, leaf, slots == 16 ? Transpose(leaf.Span, lanes) : default, records);
         return new BinnedEnsemble(tables, stride, trees, slots, recordWidth, forest.FeatureCount, forest.Bias);
     }
 
     // True where batches run eight rows a vector (see the remarks); otherwise they run row by row.
-    private bool TransposedBatches => _transposedLeaf is not null && Avx512BW.IsSupported && Avx512CD.IsSupported;
+    private bool TransposedBatches => !_transposedLeaf.IsEmpty && Avx512BW.IsSupported && Avx512CD.IsSupported;
 
     /// <summary>The margin of one row: bias plus the sum of its exit leaves, in double.</summary>
     [SkipLocalsInit]
@@ -283,7 +284,7 @@ internal sealed class BinnedEnsemble
         Span<int> exits = stackalloc int[Lanes];
         Locate(row, offsets);
         Intersect(offsets, live);
-        Exits(live, exits);
+        Exits(live, exits, LeafShift);
         return _bias + LeafSum(exits);
     }
 
@@ -324,7 +325,7 @@ internal sealed class BinnedEnsemble
             }
             for (var r = 0; r < n; r++)
             {
-                Exits(live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes));
+                Exits(live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), LeafShift);
             }
             for (var r = 0; r < n; r++)
             {
@@ -346,13 +347,51 @@ internal sealed class BinnedEnsemble
         Span<double> sum = stackalloc double[_recordWidth];
         Locate(row, offsets);
         Intersect(offsets, live);
-        Exits(live, exits);
+        Exits(live, exits, RecordShift);
         SumRecords(exits, sum);
         for (var i = 0; i < contributions.Length; i++)
         {
             contributions[i] += sum[i];
         }
         return _bias + sum[_featureCount];
+    }
+
+    /// <summary>
+    /// Margins and path attributions of rows laid out one after another: <paramref name="contributions"/> gets one
+    /// feature vector a row, overwritten. Blocks of eight rows as in <see cref="Margins"/>. Only when
+    /// <see cref="CanAttribute"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    public void Attributes(ReadOnlySpan<float> rows, Span<float> margins, Span<double> contributions)
+    {
+        var splits = _bins.Length;
+        var lanes = Lanes;
+        Span<int> offsets = stackalloc int[BatchRows * splits];
+        Span<byte> live = stackalloc byte[BatchRows * Stride];
+        Span<int> exits = stackalloc int[BatchRows * lanes];
+        Span<double> sum = stackalloc double[_recordWidth];
+        for (var start = 0; start < margins.Length; start += BatchRows)
+        {
+            var n = Math.Min(BatchRows, margins.Length - start);
+            for (var r = 0; r < n; r++)
+            {
+                Locate(rows.Slice((start + r) * _featureCount, _featureCount), offsets.Slice(r * splits, splits));
+            }
+            for (var r = 0; r < n; r++)
+            {
+                Intersect(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride));
+            }
+            for (var r = 0; r < n; r++)
+            {
+                Exits(live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), RecordShift);
+            }
+            for (var r = 0; r < n; r++)
+            {
+                SumRecords(exits.Slice(r * lanes, lanes), sum);
+                sum[.._featureCount].CopyTo(contributions.Slice((start + r) * _featureCount, _featureCount));
+                margins[start + r] = (float)(_bias + sum[_featureCount]);
+            }
+        }
     }
 
     // The byte offset of each split feature's table row for this row's value.
@@ -422,7 +461,7 @@ internal sealed class BinnedEnsemble
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Intersect(ReadOnlySpan<int> offsets, Span<byte> live)
     {
-        ref var masks = ref MemoryMarshal.GetArrayDataReference(_masks);
+        ref var masks = ref _masks.Start;
         ref var target = ref MemoryMarshal.GetReference(live);
         for (nuint at = 0; at < (nuint)live.Length; at += 64)
         {
@@ -450,34 +489,39 @@ internal sealed class BinnedEnsemble
         }
     }
 
-    // Each tree's exit leaf (the highest live bit) as an index into the leaf table: tree · slots + bit.
+    // Each tree's exit leaf (the highest live bit) as a byte offset: (tree · slots + bit) << shift.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Exits(ReadOnlySpan<byte> live, Span<int> exits)
+    private void Exits(ReadOnlySpan<byte> live, Span<int> exits, int shift)
     {
         if (Avx512CD.IsSupported && _slots <= 32)
         {
-            VectorExits(live, exits);
+            VectorExits(live, exits, shift);
             return;
         }
         switch (_slots)
         {
             case 16:
-                ScalarExits<ushort>(live, exits);
+                ScalarExits<ushort>(live, exits, shift);
                 break;
             case 32:
-                ScalarExits<uint>(live, exits);
+                ScalarExits<uint>(live, exits, shift);
                 break;
             default:
-                ScalarExits<ulong>(live, exits);
+                ScalarExits<ulong>(live, exits, shift);
                 break;
         }
     }
 
-    // 16 trees an instruction: index = tree · slots + 31 − leading zeros. Lanes past the last tree are computed too.
-    private void VectorExits(ReadOnlySpan<byte> live, Span<int> exits)
+    // Shifts that turn a leaf index into a byte offset in the leaf table and in the records.
+    private const int LeafShift = 3;
+
+    private int RecordShift => BitOperations.Log2((uint)_recordWidth * 8);
+
+    // 16 trees an instruction: (tree · slots + 31 − leading zeros) << shift. Lanes past the last tree are computed too.
+    private void VectorExits(ReadOnlySpan<byte> live, Span<int> exits, int shift)
     {
         ref var source = ref MemoryMarshal.GetReference(live);
-        ref var target = ref MemoryMarshal.GetReference(exits);
+        ref var target = ref Unsafe.As<int, uint>(ref MemoryMarshal.GetReference(exits));
         var top = (Vector512<uint>.Indices * (uint)_slots) + Vector512.Create(31u);
         var step = Vector512.Create(16u * (uint)_slots);
         nuint tree = 0;
@@ -486,28 +530,28 @@ internal sealed class BinnedEnsemble
             if (_slots == 16)
             {
                 var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref source, at).AsUInt16());
-                (top - Avx512CD.LeadingZeroCount(low)).StoreUnsafe(ref Unsafe.As<int, uint>(ref target), tree);
+                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(low), shift).StoreUnsafe(ref target, tree);
                 top += step;
-                (top - Avx512CD.LeadingZeroCount(high)).StoreUnsafe(ref Unsafe.As<int, uint>(ref target), tree + 16);
+                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(high), shift).StoreUnsafe(ref target, tree + 16);
                 top += step;
                 tree += 32;
             }
             else
             {
-                (top - Avx512CD.LeadingZeroCount(Vector512.LoadUnsafe(ref source, at).AsUInt32())).StoreUnsafe(ref Unsafe.As<int, uint>(ref target), tree);
+                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(Vector512.LoadUnsafe(ref source, at).AsUInt32()), shift).StoreUnsafe(ref target, tree);
                 top += step;
                 tree += 16;
             }
         }
     }
 
-    private void ScalarExits<TMask>(ReadOnlySpan<byte> live, Span<int> exits)
+    private void ScalarExits<TMask>(ReadOnlySpan<byte> live, Span<int> exits, int shift)
         where TMask : unmanaged
     {
         var masks = MemoryMarshal.Cast<byte, TMask>(live);
         for (var t = 0; t < _trees; t++)
         {
-            exits[t] = (t * _slots) + HighestBit(masks[t]);
+            exits[t] = ((t * _slots) + HighestBit(masks[t])) << shift;
         }
     }
 
@@ -516,27 +560,30 @@ internal sealed class BinnedEnsemble
     // tree's slots.
     private double LeafSum(ReadOnlySpan<int> exits)
     {
-        ref var leaf = ref MemoryMarshal.GetArrayDataReference(_leaf);
+        ref var leaf = ref Unsafe.As<double, byte>(ref _leaf.Start);
         ref var exit = ref MemoryMarshal.GetReference(exits);
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         var t = 0;
-        for (; t + 7 < _trees; t += 8)
+        for (; t + 7 < _trees; t += 8, exit = ref Unsafe.Add(ref exit, 8))
         {
-            s0 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t));
-            s1 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 1));
-            s2 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 2));
-            s3 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 3));
-            s4 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 4));
-            s5 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 5));
-            s6 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 6));
-            s7 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t + 7));
+            s0 += Leaf(ref leaf, exit);
+            s1 += Leaf(ref leaf, Unsafe.Add(ref exit, 1));
+            s2 += Leaf(ref leaf, Unsafe.Add(ref exit, 2));
+            s3 += Leaf(ref leaf, Unsafe.Add(ref exit, 3));
+            s4 += Leaf(ref leaf, Unsafe.Add(ref exit, 4));
+            s5 += Leaf(ref leaf, Unsafe.Add(ref exit, 5));
+            s6 += Leaf(ref leaf, Unsafe.Add(ref exit, 6));
+            s7 += Leaf(ref leaf, Unsafe.Add(ref exit, 7));
         }
-        for (; t < _trees; t++)
+        for (; t < _trees; t++, exit = ref Unsafe.Add(ref exit, 1))
         {
-            s0 += Unsafe.Add(ref leaf, Unsafe.Add(ref exit, t));
+            s0 += Leaf(ref leaf, exit);
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Leaf(ref byte leaf, int offset) => Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref leaf, (nuint)(uint)offset));
 
     // Eight rows at once: the 8 × 32 masks (16 bits) of each 64-byte column of the block are transposed in three
     // rounds of unpacks, so that each 128-bit lane holds one tree's masks for all eight rows; each tree then costs a
@@ -590,7 +637,7 @@ internal sealed class BinnedEnsemble
 
         // Position p of the transposed columns holds 8 masks of 16 bits; its table holds the tree's leaf values at
         // 15 − slot, which is what the permute's low four index bits pick given the mask's leading-zero count.
-        ref var leaf = ref MemoryMarshal.GetArrayDataReference(_transposedLeaf!);
+        ref var leaf = ref _transposedLeaf.Start;
         var positions = (nuint)Lanes;
         Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
         for (nuint p = 0; p < positions; p += 4)
@@ -612,9 +659,9 @@ internal sealed class BinnedEnsemble
     }
 
     // The leaf values in the order TransposedLeafSums visits trees, each tree's 16 reversed (see there).
-    private static double[] Transpose(double[] leaf, int lanes)
+    private static AlignedArray<double> Transpose(ReadOnlySpan<double> leaf, int lanes)
     {
-        var transposed = new double[lanes * 16];
+        var transposed = new AlignedArray<double>(lanes * 16);
         for (var p = 0; p < lanes; p++)
         {
             // p = (32-tree block · 8 + column j) · 4 + lane L  ↔  tree = block · 32 + 8L + j.
@@ -622,47 +669,54 @@ internal sealed class BinnedEnsemble
             var tree = (block * 32) + (8 * lane) + column;
             for (var slot = 0; slot < 16; slot++)
             {
-                transposed[(p * 16) + 15 - slot] = leaf[(tree * 16) + slot];
+                transposed.Span[(p * 16) + 15 - slot] = leaf[(tree * 16) + slot];
             }
         }
         return transposed;
     }
 
-    // Adds the exit leaves' records (contributions, then value) into sum.
+    // Sums the exit leaves' records (contributions, then value) into sum.
     private void SumRecords(ReadOnlySpan<int> exits, Span<double> sum)
     {
-        ref var records = ref MemoryMarshal.GetArrayDataReference(_records!);
+        ref var records = ref Unsafe.As<double, byte>(ref _records.Start);
         ref var exit = ref MemoryMarshal.GetReference(exits);
-        var width = _recordWidth;
-        if (width == 8 && Vector512.IsHardwareAccelerated)
+        if (_recordWidth == 8 && Vector512.IsHardwareAccelerated)
         {
-            // The common case, one vector a record: four running sums in registers.
-            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            // The common case, one vector a record: eight running sums in registers.
+            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             var t = 0;
-            for (; t + 3 < _trees; t += 4)
+            for (; t + 7 < _trees; t += 8, exit = ref Unsafe.Add(ref exit, 8))
             {
-                a0 += Vector512.LoadUnsafe(ref records, (nuint)Unsafe.Add(ref exit, t) * 8);
-                a1 += Vector512.LoadUnsafe(ref records, (nuint)Unsafe.Add(ref exit, t + 1) * 8);
-                a2 += Vector512.LoadUnsafe(ref records, (nuint)Unsafe.Add(ref exit, t + 2) * 8);
-                a3 += Vector512.LoadUnsafe(ref records, (nuint)Unsafe.Add(ref exit, t + 3) * 8);
+                a0 += Record(ref records, exit);
+                a1 += Record(ref records, Unsafe.Add(ref exit, 1));
+                a2 += Record(ref records, Unsafe.Add(ref exit, 2));
+                a3 += Record(ref records, Unsafe.Add(ref exit, 3));
+                a4 += Record(ref records, Unsafe.Add(ref exit, 4));
+                a5 += Record(ref records, Unsafe.Add(ref exit, 5));
+                a6 += Record(ref records, Unsafe.Add(ref exit, 6));
+                a7 += Record(ref records, Unsafe.Add(ref exit, 7));
             }
-            for (; t < _trees; t++)
+            for (; t < _trees; t++, exit = ref Unsafe.Add(ref exit, 1))
             {
-                a0 += Vector512.LoadUnsafe(ref records, (nuint)Unsafe.Add(ref exit, t) * 8);
+                a0 += Record(ref records, exit);
             }
-            ((a0 + a1) + (a2 + a3)).CopyTo(sum);
+            (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))).CopyTo(sum);
             return;
         }
         sum.Clear();
         for (var t = 0; t < _trees; t++)
         {
-            var record = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref records, Unsafe.Add(ref exit, t) * width), width);
-            for (var i = 0; i < width; i++)
+            var record = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, t))), sum.Length);
+            for (var i = 0; i < sum.Length; i++)
             {
                 sum[i] += record[i];
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Record(ref byte records, int offset) =>
+        Vector512.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)offset)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int HighestBit<TMask>(TMask mask)
@@ -726,5 +780,5 @@ internal sealed class BinnedEnsemble
     // Blocks: 1 one level of keys, 2 to 17 two levels (the top level first), 0 a plain sorted list searched binary.
     private readonly record struct FeatureBins(int Feature, int Thresholds, int Blocks, int KeyStart, int TableStart);
 
-    private sealed record Tables(FeatureBins[] Bins, float[] Keys, byte[] Masks, double[] Leaf, double[]? TransposedLeaf, double[]? Records);
+    private sealed record Tables(FeatureBins[] Bins, float[] Keys, AlignedArray<byte> Masks, AlignedArray<double> Leaf, AlignedArray<double> TransposedLeaf, AlignedArray<double> Records);
 }

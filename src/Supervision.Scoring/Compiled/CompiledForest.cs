@@ -173,6 +173,34 @@ public sealed class CompiledForest
         return (float)(_binned is { CanAttribute: true } binned ? binned.Attribute(row, contributions) : _forest.Attribute(row, contributions));
     }
 
+    /// <summary>
+    /// <see cref="Attribute"/> for <paramref name="margins"/>.Length rows laid out as for <see cref="ProbabilityBatch"/>:
+    /// writes each row's margin and its <see cref="FeatureCount"/> contributions (overwritten, row after row, into
+    /// <paramref name="contributions"/>). Allocates nothing.
+    /// </summary>
+    public void AttributeBatch(ReadOnlySpan<float> rows, Span<float> margins, Span<double> contributions)
+    {
+        var count = margins.Length;
+        if (rows.Length != count * FeatureCount)
+        {
+            throw new ArgumentException($"expected {count} rows of {FeatureCount} features ({count * FeatureCount} values), got {rows.Length}", nameof(rows));
+        }
+        if (contributions.Length != count * FeatureCount)
+        {
+            throw new ArgumentException($"needs room for {count * FeatureCount} contributions, got {contributions.Length}", nameof(contributions));
+        }
+        if (_binned is { CanAttribute: true } binned)
+        {
+            binned.Attributes(rows, margins, contributions);
+            return;
+        }
+        contributions.Clear();
+        for (var r = 0; r < count; r++)
+        {
+            margins[r] = (float)_forest.Attribute(rows.Slice(r * FeatureCount, FeatureCount), contributions.Slice(r * FeatureCount, FeatureCount));
+        }
+    }
+
     // The walk's attribution, whatever the evaluation: the reference the per-leaf records are tested against.
     internal float AttributeByWalk(ReadOnlySpan<float> row, Span<double> contributions) => (float)_forest.Attribute(row, contributions);
 

@@ -155,6 +155,63 @@ public class CompiledForestTests
         }
     }
 
+    [TestCase("food")]
+    [TestCase("equipment")]
+    public void ScoreBatch_RiskModel_GivesTheSingleRowScoresAndContributions(string sector)
+    {
+        IRiskScorer model = ModelRegistry.Load(CommittedModels, sector);
+        var random = new Random(9);
+        const int Rows = 1_003;
+        var rows = new float[Rows * RiskFeatures.Count];
+        for (var i = 0; i < Rows; i++)
+        {
+            RandomRiskRow(random, rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count));
+        }
+        var scores = new double[Rows];
+        var attributedScores = new double[Rows];
+        var contributions = new double[Rows * RiskFeatures.Count];
+
+        model.ScoreBatch(rows, scores);
+        model.ScoreBatch(rows, attributedScores, contributions);
+
+        var single = new double[RiskFeatures.Count];
+        for (var i = 0; i < Rows; i++)
+        {
+            var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
+            var score = model.Score(row, single);
+            // Batches sum the same leaves in another order: equal to float precision.
+            Assert.That(scores[i], Is.EqualTo(model.Score(row)).Within(1e-6), $"row {i}");
+            Assert.That(attributedScores[i], Is.EqualTo(score), $"row {i}");
+            Assert.That(contributions.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count).ToArray(), Is.EqualTo(single), $"row {i}");
+        }
+    }
+
+    [Test]
+    public void AttributeBatch_ForestWalked_GivesTheSingleRowAttributions()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var walked = CompiledForest.Compile(model.Model, RiskFeatures.Count, binned: false);
+        var random = new Random(10);
+        const int Rows = 100;
+        var rows = new float[Rows * RiskFeatures.Count];
+        for (var i = 0; i < Rows; i++)
+        {
+            RandomRiskRow(random, rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count));
+        }
+        var margins = new float[Rows];
+        var contributions = new double[Rows * RiskFeatures.Count];
+
+        walked.AttributeBatch(rows, margins, contributions);
+
+        var single = new double[RiskFeatures.Count];
+        for (var i = 0; i < Rows; i++)
+        {
+            Array.Clear(single);
+            Assert.That(margins[i], Is.EqualTo(walked.Attribute(rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count), single)));
+            Assert.That(contributions.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count).ToArray(), Is.EqualTo(single));
+        }
+    }
+
     [Test]
     public void Scoring_SteadyState_AllocatesNothing()
     {
@@ -166,7 +223,9 @@ public class CompiledForestTests
             RandomRiskRow(random, rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count));
         }
         var probabilities = new float[256];
+        var scores = new double[256];
         var contributions = new double[RiskFeatures.Count];
+        var batchContributions = new double[256 * RiskFeatures.Count];
         IRiskScorer scorer = model;
         var sum = Score();
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -180,6 +239,8 @@ public class CompiledForestTests
         {
             var total = 0.0;
             model.Compiled.ProbabilityBatch(rows, probabilities);
+            scorer.ScoreBatch(rows, scores);
+            scorer.ScoreBatch(rows, scores, batchContributions);
             for (var i = 0; i < 256; i++)
             {
                 var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
