@@ -536,6 +536,11 @@ internal sealed class BinnedEnsemble
             VectorExits(live, exits, shift);
             return;
         }
+        if (Vector256.IsHardwareAccelerated && _slots == 16)
+        {
+            FloatExits(live, exits, shift);
+            return;
+        }
         switch (_slots)
         {
             case 16:
@@ -580,6 +585,29 @@ internal sealed class BinnedEnsemble
                 top += step;
                 tree += 16;
             }
+        }
+    }
+
+    // Without a vector leading-zero count: a 16-bit mask converted to float (exactly) has its highest bit in the
+    // exponent. Eight trees an instruction.
+    private void FloatExits(ReadOnlySpan<byte> live, Span<int> exits, int shift)
+    {
+        ref var source = ref MemoryMarshal.GetReference(live);
+        ref var target = ref MemoryMarshal.GetReference(exits);
+        var bottom = (Vector256<int>.Indices * _slots) - Vector256.Create(127);
+        var step = Vector256.Create(8 * _slots);
+        var exponent = Vector256.Create(0xFF);
+        nuint tree = 0;
+        for (nuint at = 0; at < (nuint)live.Length; at += 32)
+        {
+            var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, at).AsUInt16());
+            var lowBit = Vector256.ShiftRightLogical(Vector256.ConvertToSingle(low.AsInt32()).AsInt32(), 23) & exponent;
+            Vector256.ShiftLeft(bottom + lowBit, shift).StoreUnsafe(ref target, tree);
+            bottom += step;
+            var highBit = Vector256.ShiftRightLogical(Vector256.ConvertToSingle(high.AsInt32()).AsInt32(), 23) & exponent;
+            Vector256.ShiftLeft(bottom + highBit, shift).StoreUnsafe(ref target, tree + 8);
+            bottom += step;
+            tree += 16;
         }
     }
 
@@ -739,6 +767,29 @@ internal sealed class BinnedEnsemble
                 a0 += Record(ref records, exit);
             }
             (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))).CopyTo(sum);
+            return;
+        }
+        if (_recordWidth == 8 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            var t = 0;
+            for (; t + 1 < _trees; t += 2, exit = ref Unsafe.Add(ref exit, 2))
+            {
+                ref var first = ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)exit));
+                ref var second = ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, 1)));
+                a0 += Vector256.LoadUnsafe(ref first);
+                a1 += Vector256.LoadUnsafe(ref first, 4);
+                a2 += Vector256.LoadUnsafe(ref second);
+                a3 += Vector256.LoadUnsafe(ref second, 4);
+            }
+            if (t < _trees)
+            {
+                ref var last = ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)exit));
+                a0 += Vector256.LoadUnsafe(ref last);
+                a1 += Vector256.LoadUnsafe(ref last, 4);
+            }
+            (a0 + a2).CopyTo(sum);
+            (a1 + a3).CopyTo(sum[4..]);
             return;
         }
         sum.Clear();
