@@ -308,12 +308,12 @@ internal sealed class BinnedEnsemble
             {
                 Locate(rows.Slice((start + r) * _featureCount, _featureCount), offsets.Slice(r * splits, splits));
             }
-            for (var r = 0; r < n; r++)
-            {
-                Intersect(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride));
-            }
             if (TransposedBatches)
             {
+                for (var r = 0; r < n; r++)
+                {
+                    Intersect(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride));
+                }
                 // Rows past n hold stale masks: their sums are computed and dropped.
                 TransposedLeafSums(live, sums);
                 for (var r = 0; r < n; r++)
@@ -324,7 +324,16 @@ internal sealed class BinnedEnsemble
             }
             for (var r = 0; r < n; r++)
             {
-                Exits(live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), LeafShift);
+                IntersectExits(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), LeafShift);
+            }
+            if (n == BatchRows)
+            {
+                LeafSumsOfBlock(exits, lanes, sums);
+                for (var r = 0; r < n; r++)
+                {
+                    margins[start + r] = (float)(_bias + sums[r]);
+                }
+                continue;
             }
             for (var r = 0; r < n; r++)
             {
@@ -368,6 +377,7 @@ internal sealed class BinnedEnsemble
         Span<byte> live = stackalloc byte[BatchRows * Stride];
         Span<int> exits = stackalloc int[BatchRows * lanes];
         Span<double> sum = stackalloc double[_recordWidth];
+        Span<double> sums = stackalloc double[BatchRows * 8];
         for (var start = 0; start < margins.Length; start += BatchRows)
         {
             var n = Math.Min(BatchRows, margins.Length - start);
@@ -377,11 +387,18 @@ internal sealed class BinnedEnsemble
             }
             for (var r = 0; r < n; r++)
             {
-                Intersect(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride));
+                IntersectExits(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), RecordShift);
             }
-            for (var r = 0; r < n; r++)
+            if (n == BatchRows && _recordWidth == 8 && Vector512.IsHardwareAccelerated)
             {
-                Exits(live.Slice(r * Stride, Stride), exits.Slice(r * lanes, lanes), RecordShift);
+                SumRecordsOfBlock(exits, lanes, sums);
+                for (var r = 0; r < n; r++)
+                {
+                    var rowSum = sums.Slice(r * 8, 8);
+                    rowSum[.._featureCount].CopyTo(contributions.Slice((start + r) * _featureCount, _featureCount));
+                    margins[start + r] = (float)(_bias + rowSum[_featureCount]);
+                }
+                continue;
             }
             for (var r = 0; r < n; r++)
             {
@@ -651,6 +668,40 @@ internal sealed class BinnedEnsemble
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Leaf(ref byte leaf, int offset) => Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref leaf, (nuint)(uint)offset));
 
+    // LeafSum for a full block of eight rows, tree by tree: eight independent sums, each in tree order.
+    private void LeafSumsOfBlock(ReadOnlySpan<int> exits, int lanes, Span<double> sums)
+    {
+        ref var leaf = ref Unsafe.As<double, byte>(ref _leaf.Start);
+        ref var e0 = ref MemoryMarshal.GetReference(exits);
+        ref var e1 = ref Unsafe.Add(ref e0, lanes);
+        ref var e2 = ref Unsafe.Add(ref e1, lanes);
+        ref var e3 = ref Unsafe.Add(ref e2, lanes);
+        ref var e4 = ref Unsafe.Add(ref e3, lanes);
+        ref var e5 = ref Unsafe.Add(ref e4, lanes);
+        ref var e6 = ref Unsafe.Add(ref e5, lanes);
+        ref var e7 = ref Unsafe.Add(ref e6, lanes);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (var t = 0; t < _trees; t++)
+        {
+            s0 += Leaf(ref leaf, Unsafe.Add(ref e0, t));
+            s1 += Leaf(ref leaf, Unsafe.Add(ref e1, t));
+            s2 += Leaf(ref leaf, Unsafe.Add(ref e2, t));
+            s3 += Leaf(ref leaf, Unsafe.Add(ref e3, t));
+            s4 += Leaf(ref leaf, Unsafe.Add(ref e4, t));
+            s5 += Leaf(ref leaf, Unsafe.Add(ref e5, t));
+            s6 += Leaf(ref leaf, Unsafe.Add(ref e6, t));
+            s7 += Leaf(ref leaf, Unsafe.Add(ref e7, t));
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+        sums[4] = s4;
+        sums[5] = s5;
+        sums[6] = s6;
+        sums[7] = s7;
+    }
+
     // Eight rows at once: the 8 × 32 masks (16 bits) of each 64-byte column of the block are transposed in three
     // rounds of unpacks, so that each 128-bit lane holds one tree's masks for all eight rows; each tree then costs a
     // widen, a leading-zero count and one permute that picks the eight rows' leaf values from its table (16 leaves
@@ -801,6 +852,41 @@ internal sealed class BinnedEnsemble
                 sum[i] += record[i];
             }
         }
+    }
+
+    // SumRecords for a full block of eight rows, tree by tree: eight independent sums, and the rows' reads of one
+    // tree's records close together (rows often share leaves).
+    private void SumRecordsOfBlock(ReadOnlySpan<int> exits, int lanes, Span<double> sums)
+    {
+        ref var records = ref Unsafe.As<double, byte>(ref _records.Start);
+        ref var e0 = ref MemoryMarshal.GetReference(exits);
+        ref var e1 = ref Unsafe.Add(ref e0, lanes);
+        ref var e2 = ref Unsafe.Add(ref e1, lanes);
+        ref var e3 = ref Unsafe.Add(ref e2, lanes);
+        ref var e4 = ref Unsafe.Add(ref e3, lanes);
+        ref var e5 = ref Unsafe.Add(ref e4, lanes);
+        ref var e6 = ref Unsafe.Add(ref e5, lanes);
+        ref var e7 = ref Unsafe.Add(ref e6, lanes);
+        Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (var t = 0; t < _trees; t++)
+        {
+            a0 += Record(ref records, Unsafe.Add(ref e0, t));
+            a1 += Record(ref records, Unsafe.Add(ref e1, t));
+            a2 += Record(ref records, Unsafe.Add(ref e2, t));
+            a3 += Record(ref records, Unsafe.Add(ref e3, t));
+            a4 += Record(ref records, Unsafe.Add(ref e4, t));
+            a5 += Record(ref records, Unsafe.Add(ref e5, t));
+            a6 += Record(ref records, Unsafe.Add(ref e6, t));
+            a7 += Record(ref records, Unsafe.Add(ref e7, t));
+        }
+        a0.CopyTo(sums);
+        a1.CopyTo(sums[8..]);
+        a2.CopyTo(sums[16..]);
+        a3.CopyTo(sums[24..]);
+        a4.CopyTo(sums[32..]);
+        a5.CopyTo(sums[40..]);
+        a6.CopyTo(sums[48..]);
+        a7.CopyTo(sums[56..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
