@@ -252,9 +252,14 @@ internal sealed class BinnedEnsemble
             WriteRow(masks.Span.Slice(bins[j].TableStart + ((thresholds.Length + 1) * stride), stride), live, maskBytes);
         }
 
-        // A record: the leaf's contribution to each feature, then its value; a power of two of whole vectors, so an
-    // exit's byte offset is a shift.
-        var recordWidth = (int)BitOperations.RoundUpToPowerOf2((uint)RoundUp(forest.FeatureCount + 1, 8));
+        // A record: the leaf's contribution to each feature split on (in table order; the others contribute
+        // nothing), then its value; a power of two of whole vectors, so an exit's byte offset is a shift.
+        var recordWidth = (int)BitOperations.RoundUpToPowerOf2((uint)RoundUp(bins.Count + 1, 8));
+        var recordSlot = new int[forest.FeatureCount];
+        for (var j = 0; j < bins.Count; j++)
+        {
+            recordSlot[bins[j].Feature] = j;
+        }
         AlignedArray<double> records = default;
         if (!categorical && (long)lanes * slots * recordWidth * 8 <= MaxTableBytes)
         {
@@ -266,9 +271,9 @@ internal sealed class BinnedEnsemble
                     var record = records.Span.Slice(((t * slots) + leafSlot[leafIndex]) * recordWidth, recordWidth);
                     foreach (var (feature, change) in path)
                     {
-                        record[feature] += change;
+                        record[recordSlot[feature]] += change;
                     }
-                    record[forest.FeatureCount] = forest.LeafValue[leafIndex];
+                    record[bins.Count] = forest.LeafValue[leafIndex];
                 });
             }
         }
@@ -363,11 +368,7 @@ internal sealed class BinnedEnsemble
         Locate(row, offsets);
         IntersectExits(offsets, live, exits, RecordShift);
         SumRecords(exits, sum);
-        for (var i = 0; i < contributions.Length; i++)
-        {
-            contributions[i] += sum[i];
-        }
-        return _bias + sum[_featureCount];
+        return _bias + Spread(sum, contributions);
     }
 
     /// <summary>
@@ -401,19 +402,32 @@ internal sealed class BinnedEnsemble
                 SumRecordsOfBlock(exits, lanes, sums);
                 for (var r = 0; r < n; r++)
                 {
-                    var rowSum = sums.Slice(r * 8, 8);
-                    rowSum[.._featureCount].CopyTo(contributions.Slice((start + r) * _featureCount, _featureCount));
-                    margins[start + r] = (float)(_bias + rowSum[_featureCount]);
+                    var row = contributions.Slice((start + r) * _featureCount, _featureCount);
+                    row.Clear();
+                    margins[start + r] = (float)(_bias + Spread(sums.Slice(r * 8, 8), row));
                 }
                 continue;
             }
             for (var r = 0; r < n; r++)
             {
                 SumRecords(exits.Slice(r * lanes, lanes), sum);
-                sum[.._featureCount].CopyTo(contributions.Slice((start + r) * _featureCount, _featureCount));
-                margins[start + r] = (float)(_bias + sum[_featureCount]);
+                var row = contributions.Slice((start + r) * _featureCount, _featureCount);
+                row.Clear();
+                margins[start + r] = (float)(_bias + Spread(sum, row));
             }
         }
+    }
+
+    // Adds a record sum's contributions to their features (a record holds only the features split on, in the order
+    // of the tables; the rest contribute nothing) and returns its leaf value sum.
+    private double Spread(ReadOnlySpan<double> sum, Span<double> contributions)
+    {
+        var bins = _bins;
+        for (var j = 0; j < bins.Length; j++)
+        {
+            contributions[bins[j].Feature] += sum[j];
+        }
+        return sum[bins.Length];
     }
 
     // The byte offset of each split feature's table row for this row's value.
@@ -850,14 +864,21 @@ internal sealed class BinnedEnsemble
             (a1 + a3).CopyTo(sum[4..]);
             return;
         }
-        sum.Clear();
-        for (var t = 0; t < _trees; t++)
+        // Wider records (more than seven features split on): a vector of the record at a time, over every tree.
+        for (var at = 0; at < sum.Length; at += Vector256<double>.Count)
         {
-            var record = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, t))), sum.Length);
-            for (var i = 0; i < sum.Length; i++)
+            Vector256<double> a0 = default, a1 = default;
+            var t = 0;
+            for (; t + 1 < _trees; t += 2)
             {
-                sum[i] += record[i];
+                a0 += Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, t))), (nuint)at);
+                a1 += Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, t + 1))), (nuint)at);
             }
+            if (t < _trees)
+            {
+                a0 += Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref records, (nuint)(uint)Unsafe.Add(ref exit, t))), (nuint)at);
+            }
+            (a0 + a1).CopyTo(sum[at..]);
         }
     }
 

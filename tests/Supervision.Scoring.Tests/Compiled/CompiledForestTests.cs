@@ -68,6 +68,8 @@ public class CompiledForestTests
 
     [TestCase("food")]
     [TestCase("equipment")]
+    [TestCase("drug")]
+    [TestCase("agri")]
     public void Probability_RiskModelWithMissingValues_MatchesPredictionEngineOn100kRows(string sector)
     {
         var model = ModelRegistry.Load(CommittedModels, sector);
@@ -131,8 +133,61 @@ public class CompiledForestTests
         Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
     }
 
+    [Test]
+    public void Attribute_EveryFeatureSplitOn_EqualsTheWalkAndPredictionEngine()
+    {
+        // Records hold only the features split on; with all eleven split on they take two vectors, not one.
+        var context = new MLContext(11);
+        var random = new Random(11);
+        var training = context.Data.LoadFromEnumerable(Enumerable.Range(0, 20_000).Select(_ => WideRow(random)).ToList());
+        var model = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = 40,
+            NumberOfLeaves = 16,
+            NumberOfThreads = 1,
+            Seed = 11,
+        }).Fit(training);
+        var compiled = CompiledForest.Compile(model, RiskFeatures.Count);
+        var engine = context.Model.CreatePredictionEngine<RiskRow, MixedPrediction>(model);
+        Assert.That(ThresholdsPerFeature(model).Count(), Is.GreaterThan(8), "the test must split on more features than one record vector holds");
+
+        const int Rows = 5_000;
+        var rows = new float[Rows * RiskFeatures.Count];
+        var worst = 0.0;
+        var fast = new double[RiskFeatures.Count];
+        var walked = new double[RiskFeatures.Count];
+        for (var i = 0; i < Rows; i++)
+        {
+            var row = WideRow(random);
+            row.Features.CopyTo(rows, i * RiskFeatures.Count);
+            worst = Math.Max(worst, Math.Abs(engine.Predict(row).Probability - compiled.Probability(row.Features)));
+            Array.Clear(fast);
+            Array.Clear(walked);
+            Assert.That(compiled.Attribute(row.Features, fast), Is.EqualTo(compiled.AttributeByWalk(row.Features, walked)).Within(1e-5));
+            for (var f = 0; f < RiskFeatures.Count; f++)
+            {
+                Assert.That(fast[f], Is.EqualTo(walked[f]).Within(1e-9), $"row {i}, feature {f}");
+            }
+        }
+        var margins = new float[Rows];
+        var contributions = new double[Rows * RiskFeatures.Count];
+        compiled.AttributeBatch(rows, margins, contributions);
+        for (var i = 0; i < Rows; i++)
+        {
+            Array.Clear(walked);
+            Assert.That(margins[i], Is.EqualTo(compiled.AttributeByWalk(rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count), walked)).Within(1e-5));
+            for (var f = 0; f < RiskFeatures.Count; f++)
+            {
+                Assert.That(contributions[(i * RiskFeatures.Count) + f], Is.EqualTo(walked[f]).Within(1e-9), $"batch row {i}, feature {f}");
+            }
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
     [TestCase("food")]
     [TestCase("equipment")]
+    [TestCase("drug")]
+    [TestCase("agri")]
     public void Attribute_RiskModel_EqualsTheWalksAttribution(string sector)
     {
         var model = ModelRegistry.Load(CommittedModels, sector);
@@ -157,6 +212,8 @@ public class CompiledForestTests
 
     [TestCase("food")]
     [TestCase("equipment")]
+    [TestCase("drug")]
+    [TestCase("agri")]
     public void ScoreBatch_RiskModel_GivesTheSingleRowScoresAndContributions(string sector)
     {
         IRiskScorer model = ModelRegistry.Load(CommittedModels, sector);
@@ -342,6 +399,20 @@ public class CompiledForestTests
             features[f] = random.NextDouble() < 0.1 ? float.NaN : (float)(random.NextDouble() * 100);
         }
         var logit = Math.Sin((float.IsNaN(features[0]) ? 50 : features[0]) / 8) + ((float.IsNaN(features[1]) ? 50 : features[1]) / 25) - 2 + (random.NextDouble() - 0.5);
+        return new RiskRow { Features = features, Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)) };
+    }
+
+    // Every feature carries some of the signal, a twentieth of the values missing.
+    private static RiskRow WideRow(Random random)
+    {
+        var features = new float[RiskFeatures.Count];
+        var logit = -1.0;
+        for (var f = 0; f < features.Length; f++)
+        {
+            var value = (float)(random.NextDouble() * 10);
+            logit += (f % 2 == 0 ? 0.25 : -0.2) * value;
+            features[f] = random.NextDouble() < 0.05 ? float.NaN : value;
+        }
         return new RiskRow { Features = features, Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)) };
     }
 
