@@ -28,8 +28,8 @@ public interface IRiskScorer
 
     /// <summary>
     /// <see cref="Score(ReadOnlySpan{float})"/> of <paramref name="scores"/>.Length rows laid out one after another in
-    /// <paramref name="rows"/> (<see cref="RiskFeatures.Count"/> values each). The same scores as one row at a time;
-    /// a compiled model scores a batch several times faster per row.
+    /// <paramref name="rows"/> (<see cref="RiskFeatures.Count"/> values each): the scores one row at a time gives (a
+    /// compiled model may differ in the float's last bit, adding leaves in another order), faster per row.
     /// </summary>
     void ScoreBatch(ReadOnlySpan<float> rows, Span<double> scores)
     {
