@@ -45,7 +45,8 @@ public sealed class CompiledForest
     private readonly Forest _forest;
     private readonly BinnedEnsemble? _binned;
 
-    private CompiledForest(Forest forest, double slope, double offset, bool binned)
+    // Internal so tests can compile forests no trainer gives (single leaves, thousands of features, broken shapes).
+    internal CompiledForest(Forest forest, double slope, double offset, bool binned)
     {
         _forest = forest;
         Slope = slope;

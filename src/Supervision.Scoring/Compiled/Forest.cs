@@ -3,6 +3,18 @@ using Microsoft.ML.Trainers.FastTree;
 namespace Supervision.Scoring.Compiled;
 
 /// <summary>
+/// One tree as FastTree lays it out: node <c>n</c> splits on <c>Feature[n]</c> at <c>Threshold[n]</c>, or, where
+/// <c>Slots[n]</c> is not null, on those one-hot slots; its children <c>Left[n]</c> and <c>Right[n]</c> are node
+/// indices ≥ 0 or <c>~leaf</c>, both local to the tree. Leaf values carry the tree's weight.
+/// </summary>
+internal sealed record TreeArrays(int[] Left, int[] Right, int[] Feature, float[] Threshold, int[]?[] Slots, double[] LeafValues)
+{
+    /// <summary>A tree of numerical splits only.</summary>
+    public static TreeArrays Numerical(int[] left, int[] right, int[] feature, float[] threshold, double[] leafValues) =>
+        new(left, right, feature, threshold, new int[]?[left.Length], leafValues);
+}
+
+/// <summary>
 /// The trees of an ensemble as flat arrays, walked node by node: the layout every other one is built from, the
 /// evaluation for forests the binned tables do not fit, and the reference for path attribution.
 /// </summary>
@@ -18,6 +30,16 @@ internal sealed class Forest
     private readonly double[] _nodeMean;
 
     public Forest(int featureCount, List<RegressionTreeBase> trees, IReadOnlyList<double> weights, double bias)
+        : this(featureCount, Flatten(trees, weights), bias)
+    {
+    }
+
+    /// <summary>
+    /// A forest of trees already in arrays (how tests build shapes no trainer gives). Throws
+    /// <see cref="ModelCompileException"/> when a split reads past <paramref name="featureCount"/> or a tree is not
+    /// a tree: a child out of range, a node or leaf reached twice or never (the walk would loop or read wild).
+    /// </summary>
+    public Forest(int featureCount, IReadOnlyList<TreeArrays> trees, double bias)
     {
         FeatureCount = featureCount;
         Bias = bias;
@@ -26,11 +48,11 @@ internal sealed class Forest
         var categorical = 0;
         foreach (var tree in trees)
         {
-            nodes += tree.NumberOfNodes;
-            leaves += tree.NumberOfLeaves;
-            for (var n = 0; n < tree.NumberOfNodes; n++)
+            nodes += tree.Left.Length;
+            leaves += tree.LeafValues.Length;
+            foreach (var slots in tree.Slots)
             {
-                categorical += tree.CategoricalSplitFlags[n] ? tree.GetCategoricalSplitFeaturesAt(n).Count : 0;
+                categorical += slots?.Length ?? 0;
             }
         }
         Roots = new int[trees.Count];
@@ -45,50 +67,58 @@ internal sealed class Forest
         LeafValue = new double[leaves];
         _nodeMean = new double[nodes];
         int nodeBase = 0, leafBase = 0, catBase = 0;
-        BaseMargin = bias;
         for (var t = 0; t < trees.Count; t++)
         {
             var tree = trees[t];
-            var weight = t < weights.Count ? weights[t] : 1.0;
-            _leafCount[t] = tree.NumberOfLeaves;
-            for (var l = 0; l < tree.NumberOfLeaves; l++)
+            var treeNodes = tree.Left.Length;
+            var treeLeaves = tree.LeafValues.Length;
+            if (treeLeaves != treeNodes + 1)
             {
-                LeafValue[leafBase + l] = weight * tree.LeafValues[l];
+                throw new ModelCompileException($"tree {t} has {treeNodes} nodes and {treeLeaves} leaves; a binary tree has one leaf more than nodes");
             }
-            Roots[t] = tree.NumberOfNodes == 0 ? ~leafBase : nodeBase;
-            for (var n = 0; n < tree.NumberOfNodes; n++)
+            _leafCount[t] = treeLeaves;
+            tree.LeafValues.CopyTo(LeafValue, leafBase);
+            Roots[t] = treeNodes == 0 ? ~leafBase : nodeBase;
+            for (var n = 0; n < treeNodes; n++)
             {
                 var g = nodeBase + n;
-                Left[g] = Relocate(tree.LeftChild[n], nodeBase, leafBase);
-                Right[g] = Relocate(tree.RightChild[n], nodeBase, leafBase);
-                if (tree.CategoricalSplitFlags[n])
+                Left[g] = Relocate(t, n, tree.Left[n], treeNodes, treeLeaves, nodeBase, leafBase);
+                Right[g] = Relocate(t, n, tree.Right[n], treeNodes, treeLeaves, nodeBase, leafBase);
+                if (tree.Slots[n] is { } slots)
                 {
-                    var slots = tree.GetCategoricalSplitFeaturesAt(n);
                     CategoricalStart[g] = catBase;
-                    CategoricalCount[g] = slots.Count;
-                    for (var s = 0; s < slots.Count; s++)
+                    CategoricalCount[g] = slots.Length;
+                    foreach (var slot in slots)
                     {
-                        CategoricalFeatures[catBase++] = slots[s];
-                        if (slots[s] >= featureCount)
+                        CategoricalFeatures[catBase++] = slot;
+                        if ((uint)slot >= (uint)featureCount)
                         {
-                            throw new ModelCompileException($"tree {t} node {n} splits on slot {slots[s]}, beyond the {featureCount} input features");
+                            throw new ModelCompileException($"tree {t} node {n} splits on slot {slot}, outside the {featureCount} input features");
                         }
                     }
-                    Feature[g] = slots.Count > 0 ? slots[0] : 0;
+                    Feature[g] = slots.Length > 0 ? slots[0] : 0;
                 }
                 else
                 {
-                    Feature[g] = tree.NumericalSplitFeatureIndexes[n];
-                    Threshold[g] = tree.NumericalSplitThresholds[n];
-                    if (Feature[g] >= featureCount)
+                    Feature[g] = tree.Feature[n];
+                    Threshold[g] = tree.Threshold[n];
+                    if ((uint)Feature[g] >= (uint)featureCount)
                     {
-                        throw new ModelCompileException($"tree {t} node {n} splits on feature {Feature[g]}, beyond the {featureCount} input features");
+                        throw new ModelCompileException($"tree {t} node {n} splits on feature {Feature[g]}, outside the {featureCount} input features");
                     }
                 }
             }
+            nodeBase += treeNodes;
+            leafBase += treeLeaves;
+        }
+        if (ShapeError() is { } error)
+        {
+            throw new ModelCompileException(error);
+        }
+        BaseMargin = bias;
+        for (var t = 0; t < Roots.Length; t++)
+        {
             BaseMargin += Mean(Roots[t], out _);
-            nodeBase += tree.NumberOfNodes;
-            leafBase += tree.NumberOfLeaves;
         }
     }
 
@@ -251,5 +281,107 @@ internal sealed class Forest
         return _nodeMean[node];
     }
 
-    private static int Relocate(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
+    /// <summary>
+    /// Null when every tree is a tree, otherwise what is wrong: from each root, every child is in range, each node and
+    /// leaf is reached once, tree <c>t</c> reaches <see cref="LeafCount"/>(t) leaves, and every node and leaf of the
+    /// forest is reached by some tree. The binned tables rely on it (each tree's masks keep its rightmost leaf), and
+    /// the arrays are mutable, so they check again.
+    /// </summary>
+    public string? ShapeError()
+    {
+        var nodeSeen = new bool[Feature.Length];
+        var leafSeen = new bool[LeafValue.Length];
+        var pending = new Stack<int>();
+        int nodes = 0, leaves = 0;
+        for (var t = 0; t < Roots.Length; t++)
+        {
+            var treeLeaves = 0;
+            pending.Push(Roots[t]);
+            while (pending.TryPop(out var node))
+            {
+                if (node >= 0)
+                {
+                    if (node >= nodeSeen.Length)
+                    {
+                        return $"tree {t} reaches node {node} of {nodeSeen.Length}";
+                    }
+                    if (nodeSeen[node])
+                    {
+                        return $"tree {t} reaches node {node} twice";
+                    }
+                    nodeSeen[node] = true;
+                    nodes++;
+                    pending.Push(Left[node]);
+                    pending.Push(Right[node]);
+                    continue;
+                }
+                var leaf = ~node;
+                if (leaf >= leafSeen.Length)
+                {
+                    return $"tree {t} reaches leaf {leaf} of {leafSeen.Length}";
+                }
+                if (leafSeen[leaf])
+                {
+                    return $"tree {t} reaches leaf {leaf} twice";
+                }
+                leafSeen[leaf] = true;
+                treeLeaves++;
+            }
+            if (treeLeaves != LeafCount(t))
+            {
+                return $"tree {t} reaches {treeLeaves} leaves, not its {LeafCount(t)}";
+            }
+            leaves += treeLeaves;
+        }
+        return nodes == nodeSeen.Length && leaves == leafSeen.Length
+            ? null
+            : $"{nodeSeen.Length - nodes} nodes and {leafSeen.Length - leaves} leaves are reached by no tree";
+    }
+
+    private static List<TreeArrays> Flatten(List<RegressionTreeBase> trees, IReadOnlyList<double> weights)
+    {
+        var flat = new List<TreeArrays>(trees.Count);
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            var weight = t < weights.Count ? weights[t] : 1.0;
+            var nodes = tree.NumberOfNodes;
+            var left = new int[nodes];
+            var right = new int[nodes];
+            var feature = new int[nodes];
+            var threshold = new float[nodes];
+            var slots = new int[]?[nodes];
+            for (var n = 0; n < nodes; n++)
+            {
+                left[n] = tree.LeftChild[n];
+                right[n] = tree.RightChild[n];
+                if (tree.CategoricalSplitFlags[n])
+                {
+                    slots[n] = [.. tree.GetCategoricalSplitFeaturesAt(n)];
+                }
+                else
+                {
+                    feature[n] = tree.NumericalSplitFeatureIndexes[n];
+                    threshold[n] = tree.NumericalSplitThresholds[n];
+                }
+            }
+            var leafValues = new double[tree.NumberOfLeaves];
+            for (var l = 0; l < leafValues.Length; l++)
+            {
+                leafValues[l] = weight * tree.LeafValues[l];
+            }
+            flat.Add(new TreeArrays(left, right, feature, threshold, slots, leafValues));
+        }
+        return flat;
+    }
+
+    // A child local to tree t as a global index, after checking it lies in the tree.
+    private static int Relocate(int t, int node, int child, int nodes, int leaves, int nodeBase, int leafBase)
+    {
+        if (child >= nodes || ~child >= leaves)
+        {
+            throw new ModelCompileException($"tree {t} node {node} has child {child}, outside its {nodes} nodes and {leaves} leaves");
+        }
+        return child >= 0 ? child + nodeBase : ~(~child + leafBase);
+    }
 }
