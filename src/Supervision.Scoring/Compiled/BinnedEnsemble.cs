@@ -89,7 +89,7 @@ internal sealed class BinnedEnsemble
 
     /// <summary>
     /// Builds the tables for a forest already in flat arrays, or returns null when it does not fit them: more than
-    /// 64 leaves in a tree, NaN thresholds, tables too large.
+    /// 64 leaves in a tree, NaN thresholds, no feature split on, tables too large.
     /// </summary>
     public static BinnedEnsemble? Build(Forest forest)
     {
@@ -173,6 +173,13 @@ internal sealed class BinnedEnsemble
             {
                 (splits[forest.CategoricalFeatures[i]] ??= []).Add(new Split(0f, true, nodeTree[node], nodeMask[node]));
             }
+        }
+        // With no feature split on (single-leaf trees only) nothing would be ANDed: every mask would stay all ones and
+        // point past the leaf.
+        var splitFeatures = splits.Count(list => list is not null);
+        if (splitFeatures == 0)
+        {
+            return null;
         }
 
         var bins = new List<FeatureBins>();

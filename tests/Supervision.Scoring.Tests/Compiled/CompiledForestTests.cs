@@ -328,6 +328,41 @@ public class CompiledForestTests
     }
 
     [Test]
+    public void Margin_OnlySingleLeafTrees_IsBiasPlusTheLeaves()
+    {
+        // No feature is split on, so there is nothing to bin: the walk scores it.
+        var compiled = Compiled(new Forest(3, [TreeBuilder.Leaf(1), TreeBuilder.Leaf(2)], 0.5));
+        float[] rows = [0, 1, 2, float.NaN, 4, 5, -1, -2, -3];
+        var margins = new float[3];
+
+        compiled.MarginBatch(rows, margins);
+
+        Assert.That(compiled.Margin(rows.AsSpan(0, 3)), Is.EqualTo(3.5f));
+        Assert.That(margins, Is.EqualTo(new[] { 3.5f, 3.5f, 3.5f }));
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.TreeWalk));
+    }
+
+    [Test]
+    public void Margin_SingleLeafTreeBesideASplit_AddsItsLeafInBothEvaluations()
+    {
+        var forest = new Forest(1, [TreeBuilder.Leaf(1), TreeBuilder.Stump(0, 0.5f, -1, 2)], 0.5);
+        var compiled = Compiled(forest);
+        float[] rows = [0, 0.5f, 1, float.NaN];
+        var margins = new float[4];
+        var contributions = new double[4];
+        var attributed = new float[4];
+
+        compiled.MarginBatch(rows, margins);
+        compiled.AttributeBatch(rows, attributed, contributions);
+
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks));
+        Assert.That(rows.Select(x => compiled.Margin([x])), Is.EqualTo(new[] { 0.5f, 0.5f, 3.5f, 3.5f }));
+        Assert.That(margins, Is.EqualTo(new[] { 0.5f, 0.5f, 3.5f, 3.5f }));
+        Assert.That(attributed, Is.EqualTo(new[] { 0.5f, 0.5f, 3.5f, 3.5f }));
+        Assert.That(contributions, Is.EqualTo(new[] { -1.5, -1.5, 1.5, 1.5 }));
+    }
+
+    [Test]
     public void Score_MoreExcursionMinutes_RaisesScoreAndItsContribution()
     {
         var model = ModelRegistry.Load(CommittedModels, "food");
@@ -415,6 +450,8 @@ public class CompiledForestTests
         }
         return new RiskRow { Features = features, Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)) };
     }
+
+    private static CompiledForest Compiled(Forest forest, bool binned = true) => new(forest, -1, 0, binned);
 
     private static IEnumerable<int> ThresholdsPerFeature(ITransformer model)
     {
