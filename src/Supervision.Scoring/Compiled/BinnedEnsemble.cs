@@ -44,8 +44,15 @@ internal sealed class BinnedEnsemble
     // Beyond this the tables stop paying for themselves (and stop fitting any cache): walk the trees instead.
     private const long MaxTableBytes = 32L << 20;
 
-    // A block's masks and exits sit on the stack: with this cap (2,048 trees of 16 leaves) at most about 100 KB.
+    // A batch block's buffers sit on the stack, eight rows of each: bin offsets (4 bytes a split feature), masks
+    // (Stride) and exits (4 bytes a lane). These two caps bound them: 4 KB of masks a row (2,048 trees of 16 leaves)
+    // and 512 features split on. The largest frame is Margins without the transposed path at both caps: 16 KB of
+    // offsets, 32 KB of masks, 64 KB of exits, 112 KB in all. The transposed path needs 80 KB (no exits, but 32 KB of
+    // transposed masks); Attributes at most 102 KB (records hold a slot per split feature and must fit their table
+    // cap, which keeps wide records off large forests).
     private const int MaxStride = 4 << 10;
+
+    private const int MaxSplitFeatures = 512;
 
     // Rows a batch block holds: one per double lane of a 512-bit vector.
     private const int BatchRows = 8;
@@ -89,7 +96,7 @@ internal sealed class BinnedEnsemble
 
     /// <summary>
     /// Builds the tables for a forest already in flat arrays, or returns null when it does not fit them: more than
-    /// 64 leaves in a tree, NaN thresholds, no feature split on, tables too large.
+    /// 64 leaves in a tree, NaN thresholds, no feature or more than 512 features split on, tables too large.
     /// </summary>
     public static BinnedEnsemble? Build(Forest forest)
     {
@@ -175,9 +182,9 @@ internal sealed class BinnedEnsemble
             }
         }
         // With no feature split on (single-leaf trees only) nothing would be ANDed: every mask would stay all ones and
-        // point past the leaf.
+        // point past the leaf. Beyond the cap the batch's stack buffers would grow without bound (see MaxStride).
         var splitFeatures = splits.Count(list => list is not null);
-        if (splitFeatures == 0)
+        if (splitFeatures is 0 or > MaxSplitFeatures)
         {
             return null;
         }

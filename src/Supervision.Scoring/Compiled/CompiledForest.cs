@@ -30,12 +30,13 @@ public enum ForestEvaluation
 /// </summary>
 /// <remarks>
 /// <para>Forests of up to 64 leaves a tree (FastTree's default is 20), at most 4 KB of masks a row (2,048 trees of 16
-/// leaves) and 32 MB of tables are evaluated as binned leaf masks (<see cref="ForestEvaluation.BinnedMasks"/>): per
-/// row, one threshold bin per feature, an AND of one precomputed mask row per feature, one leaf read per tree (see
-/// <c>BinnedEnsemble</c>). Other forests are walked node by node. Both follow FastTree's rule: a numerical node goes
-/// left when the value is <c>&lt;=</c> its threshold, otherwise right (so NaN goes right); a categorical node goes
-/// right when any of its one-hot slots is <c>&gt; 0</c> (so NaN goes left). The margin is summed in double, then
-/// cast to float, as ML.NET does; the order of the sum differs, far below float resolution.</para>
+/// leaves), 1 to 512 features split on and 32 MB of tables are evaluated as binned leaf masks
+/// (<see cref="ForestEvaluation.BinnedMasks"/>): per row, one threshold bin per feature, an AND of one precomputed
+/// mask row per feature, one leaf read per tree (see <c>BinnedEnsemble</c>). Other forests are walked node by node.
+/// Both follow FastTree's rule: a numerical node goes left when the value is <c>&lt;=</c> its threshold, otherwise
+/// right (so NaN goes right); a categorical node goes right when any of its one-hot slots is <c>&gt; 0</c> (so NaN
+/// goes left). The margin is summed in double, then cast to float, as ML.NET does; the order of the sum differs, far
+/// below float resolution.</para>
 /// <para>The batch methods are the fast ones: blocks of eight rows go through each stage together, and with
 /// AVX-512 and at most 16 leaves a tree one permute picks a tree's leaf for all eight rows. A batch and the same
 /// rows one at a time agree to float precision, not always to the bit.</para>

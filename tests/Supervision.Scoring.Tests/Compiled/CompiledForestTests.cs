@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -363,6 +364,59 @@ public class CompiledForestTests
     }
 
     [Test]
+    public void MarginBatch_MoreFeaturesSplitOnThanTheCap_IsWalkedOnA256KbStack()
+    {
+        // 550 trees of 15 nodes, each node on a feature of its own: 8,250 features split on, whose bin offsets alone
+        // took 264 KB of a batch's stack.
+        const int Trees = 550, Features = Trees * 15;
+        var random = new Random(12);
+        var forest = new Forest(Features, [.. Enumerable.Range(0, Trees).Select(t => TreeBuilder.Balanced(random, 16, t * 15, Features, [1, 2, 3, 4]))], 0.25);
+        var compiled = Compiled(forest);
+        var rows = WideRows(random, 19, Features);
+        var margins = new float[19];
+
+        OnSmallStack(() => compiled.MarginBatch(rows, margins));
+
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.TreeWalk));
+        for (var i = 0; i < margins.Length; i++)
+        {
+            Assert.That(margins[i], Is.EqualTo((float)forest.Margin(rows.AsSpan(i * Features, Features))), $"row {i}");
+        }
+    }
+
+    [Test]
+    public void MarginBatch_AtEveryCap_IsBinnedAndFitsA256KbStack()
+    {
+        // 2,048 trees of 16 leaves (4 KB of masks a row) on 512 features: the largest batch frame (112 KB without
+        // AVX-512, see BinnedEnsemble.MaxStride).
+        const int Trees = 2048, Features = 512;
+        var random = new Random(13);
+        var forest = new Forest(Features, [.. Enumerable.Range(0, Trees).Select(t => TreeBuilder.Balanced(random, 16, t * 15, Features, [1, 2, 3, 4]))], 0.25);
+        var compiled = Compiled(forest);
+        var rows = WideRows(random, 19, Features);
+        var margins = new float[19];
+        var attributed = new float[19];
+        var contributions = new double[19 * Features];
+        // Compiled before the small stack: the JIT's frames are not what is measured.
+        compiled.MarginBatch(rows, margins);
+        compiled.AttributeBatch(rows, attributed, contributions);
+
+        OnSmallStack(() =>
+        {
+            compiled.MarginBatch(rows, margins);
+            compiled.AttributeBatch(rows, attributed, contributions);
+        });
+
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks));
+        for (var i = 0; i < margins.Length; i++)
+        {
+            var walked = (float)forest.Margin(rows.AsSpan(i * Features, Features));
+            Assert.That(margins[i], Is.EqualTo(walked).Within(1e-5), $"row {i}");
+            Assert.That(attributed[i], Is.EqualTo(walked).Within(1e-5), $"row {i}");
+        }
+    }
+
+    [Test]
     public void Score_MoreExcursionMinutes_RaisesScoreAndItsContribution()
     {
         var model = ModelRegistry.Load(CommittedModels, "food");
@@ -452,6 +506,40 @@ public class CompiledForestTests
     }
 
     private static CompiledForest Compiled(Forest forest, bool binned = true) => new(forest, -1, 0, binned);
+
+    // Runs on a thread of 256 KB of stack (a small one: .NET's default is 1.5 MB), rethrowing what it threw. Too much
+    // stackalloc ends the process, so a regression fails the whole run, loudly.
+    private static void OnSmallStack(Action action)
+    {
+        ExceptionDispatchInfo? error = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    error = ExceptionDispatchInfo.Capture(e);
+                }
+            },
+            256 << 10);
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+    }
+
+    // Values 0 to 5 (on and between the thresholds 1 to 4), a tenth missing.
+    private static float[] WideRows(Random random, int count, int features)
+    {
+        var rows = new float[count * features];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = random.NextDouble() < 0.1 ? float.NaN : random.Next(0, 11) / 2f;
+        }
+        return rows;
+    }
 
     private static IEnumerable<int> ThresholdsPerFeature(ITransformer model)
     {
