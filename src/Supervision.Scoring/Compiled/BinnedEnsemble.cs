@@ -96,10 +96,17 @@ internal sealed class BinnedEnsemble
 
     /// <summary>
     /// Builds the tables for a forest already in flat arrays, or returns null when it does not fit them: more than
-    /// 64 leaves in a tree, NaN thresholds, no feature or more than 512 features split on, tables too large.
+    /// 64 leaves in a tree, NaN thresholds, no feature or more than 512 features split on, tables too large, trees
+    /// that are not trees (see <see cref="Forest.ShapeError"/>).
     /// </summary>
     public static BinnedEnsemble? Build(Forest forest)
     {
+        // Scoring reads leaves unchecked: it relies on every mask keeping its tree's rightmost leaf, which holds for
+        // trees only.
+        if (forest.ShapeError() is not null)
+        {
+            return null;
+        }
         var trees = forest.Roots.Length;
         var maxLeaves = 1;
         for (var t = 0; t < trees; t++)

@@ -417,6 +417,22 @@ public class CompiledForestTests
     }
 
     [Test]
+    public void Compile_ForestArraysChangedOutOfShape_FallsBackToTheWalk()
+    {
+        // Tree 0: node 0 (feature 0) → node 1 (feature 1) or a leaf. Pointing node 0 past node 1 leaves node 1 in no
+        // tree; binned, its mask (nothing live) would be ANDed into tree 0's and the exit read far outside the leaves.
+        var tree = TreeArrays.Numerical([1, ~1], [~0, ~2], [0, 1], [0.5f, 0.5f], [1, 2, 3]);
+        var forest = new Forest(2, [tree, TreeBuilder.Stump(1, 0.25f, 10, 20)], 0);
+        forest.Left[0] = forest.Left[1];
+        var compiled = Compiled(forest);
+        float[] row = [0, 1];
+
+        Assert.That(compiled.Margin(row), Is.EqualTo(22f));
+        Assert.That(forest.ShapeError(), Is.EqualTo("tree 0 reaches 2 leaves, not its 3"));
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.TreeWalk));
+    }
+
+    [Test]
     public void Score_MoreExcursionMinutes_RaisesScoreAndItsContribution()
     {
         var model = ModelRegistry.Load(CommittedModels, "food");
