@@ -546,7 +546,9 @@ internal sealed class BinnedEnsemble
         }
     }
 
-    // Intersect then Exits; with AVX-512 in one pass, the exits taken from the ANDed vectors while in registers.
+    // Intersect then Exits. With AVX-512 and masks of 16 or 32 bits in one pass: the exits are taken from the ANDed
+    // vectors while in registers, 16 trees an instruction as (tree · slots + 31 − leading zeros) << shift (the
+    // leading zeros of a mask widened to 32 bits). Lanes past the last tree are computed too.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void IntersectExits(ReadOnlySpan<int> offsets, Span<byte> live, Span<int> exits, int shift)
     {
@@ -586,15 +588,11 @@ internal sealed class BinnedEnsemble
         }
     }
 
-    // Each tree's exit leaf (the highest live bit) as a byte offset: (tree · slots + bit) << shift.
+    // Each tree's exit leaf (the highest live bit) as a byte offset: (tree · slots + bit) << shift. Where
+    // IntersectExits cannot take them in one pass: no AVX-512, or 64-bit masks.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Exits(ReadOnlySpan<byte> live, Span<int> exits, int shift)
     {
-        if (Avx512CD.IsSupported && _slots <= 32)
-        {
-            VectorExits(live, exits, shift);
-            return;
-        }
         if (Vector256.IsHardwareAccelerated && _slots == 16)
         {
             FloatExits(live, exits, shift);
@@ -618,34 +616,6 @@ internal sealed class BinnedEnsemble
     private const int LeafShift = 3;
 
     private int RecordShift => BitOperations.Log2((uint)_recordWidth * 8);
-
-    // 16 trees an instruction: (tree · slots + 31 − leading zeros) << shift. Lanes past the last tree are computed too.
-    private void VectorExits(ReadOnlySpan<byte> live, Span<int> exits, int shift)
-    {
-        ref var source = ref MemoryMarshal.GetReference(live);
-        ref var target = ref Unsafe.As<int, uint>(ref MemoryMarshal.GetReference(exits));
-        var top = (Vector512<uint>.Indices * (uint)_slots) + Vector512.Create(31u);
-        var step = Vector512.Create(16u * (uint)_slots);
-        nuint tree = 0;
-        for (nuint at = 0; at < (nuint)live.Length; at += 64)
-        {
-            if (_slots == 16)
-            {
-                var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref source, at).AsUInt16());
-                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(low), shift).StoreUnsafe(ref target, tree);
-                top += step;
-                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(high), shift).StoreUnsafe(ref target, tree + 16);
-                top += step;
-                tree += 32;
-            }
-            else
-            {
-                Vector512.ShiftLeft(top - Avx512CD.LeadingZeroCount(Vector512.LoadUnsafe(ref source, at).AsUInt32()), shift).StoreUnsafe(ref target, tree);
-                top += step;
-                tree += 16;
-            }
-        }
-    }
 
     // Without a vector leading-zero count: a 16-bit mask converted to float (exactly) has its highest bit in the
     // exponent. Eight trees an instruction.
