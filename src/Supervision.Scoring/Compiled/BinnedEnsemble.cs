@@ -347,7 +347,13 @@ internal sealed class BinnedEnsemble
                 {
                     Intersect(offsets.Slice(r * splits, splits), live.Slice(r * Stride, Stride));
                 }
-                // Rows past n hold stale masks: their sums are computed and dropped.
+                // The transpose takes all eight rows. Rows past n of a partial block (the last one, or the only one
+                // of a short batch) would hold the previous block's masks or uninitialised stack: cleared, so nothing
+                // unwritten is read; their sums are computed and dropped.
+                if (n < BatchRows)
+                {
+                    live[(n * Stride)..].Clear();
+                }
                 TransposedLeafSums(live, sums);
                 for (var r = 0; r < n; r++)
                 {
