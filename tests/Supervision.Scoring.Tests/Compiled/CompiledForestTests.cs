@@ -318,13 +318,14 @@ public class CompiledForestTests
         var random = new Random(5);
         var row = new float[RiskFeatures.Count];
         var contributions = new double[RiskFeatures.Count];
+        var walked = new double[RiskFeatures.Count];
         for (var i = 0; i < 1000; i++)
         {
             RandomRiskRow(random, row);
             Array.Clear(contributions);
             var margin = model.Compiled.Attribute(row, contributions);
             Assert.That(contributions.Sum(), Is.EqualTo(margin - model.Compiled.BaseMargin).Within(1e-4));
-            Assert.That(margin, Is.EqualTo(model.Compiled.Margin(row)).Within(1e-5), "the attributing walk and the vector path agree");
+            Assert.That(margin, Is.EqualTo(model.Compiled.AttributeByWalk(row, walked)).Within(1e-5), "the per-leaf records and the walk agree");
         }
     }
 
@@ -430,6 +431,123 @@ public class CompiledForestTests
         Assert.That(compiled.Margin(row), Is.EqualTo(22f));
         Assert.That(forest.ShapeError(), Is.EqualTo("tree 0 reaches 2 leaves, not its 3"));
         Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.TreeWalk));
+    }
+
+    [TestCase(2, 16)]
+    [TestCase(17, 32)]
+    [TestCase(33, 64)]
+    public void MarginBatchAndAttributeBatch_RandomTreesOfUpTo64Leaves_EqualTheWalk(int fewestLeaves, int mostLeaves)
+    {
+        // Random shapes at the bounds of each mask width (16, 32, 64 bits), few thresholds so rows land on them,
+        // and every row of the batch a row of the single-row paths too.
+        const int Trees = 37, Features = 11, Rows = 203;
+        var random = new Random(mostLeaves);
+        float[] thresholds = [-1, 0, 0.5f, 1, 2, 3.25f];
+        var trees = Enumerable.Range(0, Trees).Select(t => TreeBuilder.Random(random, t == 0 ? mostLeaves : t == 1 ? fewestLeaves : random.Next(fewestLeaves, mostLeaves + 1), Features, thresholds)).ToList();
+        var forest = new Forest(Features, trees, -0.125);
+        var compiled = Compiled(forest);
+        var walked = Compiled(forest, binned: false);
+        var rows = new float[Rows * Features];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = random.Next(5) switch
+            {
+                0 => float.NaN,
+                1 => thresholds[random.Next(thresholds.Length)],
+                _ => (float)((random.NextDouble() * 5) - 1.5),
+            };
+        }
+        var margins = new float[Rows];
+        var attributed = new float[Rows];
+        var contributions = new double[Rows * Features];
+        var expectedMargins = new float[Rows];
+        var expectedAttributed = new float[Rows];
+        var expectedContributions = new double[Rows * Features];
+
+        compiled.MarginBatch(rows, margins);
+        compiled.AttributeBatch(rows, attributed, contributions);
+        walked.MarginBatch(rows, expectedMargins);
+        walked.AttributeBatch(rows, expectedAttributed, expectedContributions);
+
+        Assert.That(compiled.Evaluation, Is.EqualTo(ForestEvaluation.BinnedMasks));
+        var single = new double[Features];
+        for (var i = 0; i < Rows; i++)
+        {
+            var row = rows.AsSpan(i * Features, Features);
+            Array.Clear(single);
+            Assert.That(margins[i], Is.EqualTo(expectedMargins[i]).Within(1e-6), $"row {i}");
+            Assert.That(attributed[i], Is.EqualTo(expectedMargins[i]).Within(1e-6), $"row {i}");
+            Assert.That(compiled.Margin(row), Is.EqualTo(expectedMargins[i]).Within(1e-6), $"row {i}");
+            Assert.That(compiled.Attribute(row, single), Is.EqualTo(expectedAttributed[i]).Within(1e-6), $"row {i}");
+            for (var f = 0; f < Features; f++)
+            {
+                Assert.That(contributions[(i * Features) + f], Is.EqualTo(expectedContributions[(i * Features) + f]).Within(1e-9), $"row {i}, feature {f}");
+                Assert.That(single[f], Is.EqualTo(expectedContributions[(i * Features) + f]).Within(1e-9), $"row {i}, feature {f}");
+            }
+        }
+    }
+
+    [Test]
+    public void Probability_EdgeValuesAtEveryThreshold_MatchesPredictionEngineAndTheWalk()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var walked = CompiledForest.Compile(model.Model, RiskFeatures.Count, binned: false);
+        var rows = EdgeRows(model.Model);
+        var count = rows.Length / RiskFeatures.Count;
+        var batched = new float[count];
+        // A short batch too: one partial block, the rows it leaves empty never written.
+        var shortBatch = new float[3];
+
+        model.Compiled.ProbabilityBatch(rows, batched);
+        model.Compiled.ProbabilityBatch(rows.AsSpan(0, 3 * RiskFeatures.Count), shortBatch);
+
+        Assert.That(count % 8, Is.Not.Zero, "the test must end in a partial block");
+        var worst = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
+            var expected = model.ReferenceScore(row);
+            var single = model.Compiled.Probability(row);
+            worst = Math.Max(worst, Math.Abs(expected - single));
+            worst = Math.Max(worst, Math.Abs(expected - batched[i]));
+            worst = Math.Max(worst, Math.Abs(expected - walked.Probability(row)));
+            Assert.That(model.Compiled.Margin(row), Is.EqualTo(walked.Margin(row)).Within(1e-5), $"row {i}: {string.Join(", ", row.ToArray())}");
+            Assert.That(batched[i], Is.EqualTo(single).Within(1e-6), $"row {i}");
+            if (i < shortBatch.Length)
+            {
+                Assert.That(shortBatch[i], Is.EqualTo(single).Within(1e-6), $"row {i} of the short batch");
+            }
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [Test]
+    public void Attribute_EdgeValuesAtEveryThreshold_EqualsTheWalk()
+    {
+        var model = ModelRegistry.Load(CommittedModels, "food");
+        var rows = EdgeRows(model.Model);
+        var count = rows.Length / RiskFeatures.Count;
+        var margins = new float[count];
+        var contributions = new double[rows.Length];
+
+        model.Compiled.AttributeBatch(rows, margins, contributions);
+
+        var single = new double[RiskFeatures.Count];
+        var walked = new double[RiskFeatures.Count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = rows.AsSpan(i * RiskFeatures.Count, RiskFeatures.Count);
+            Array.Clear(single);
+            Array.Clear(walked);
+            var walkedMargin = model.Compiled.AttributeByWalk(row, walked);
+            Assert.That(model.Compiled.Attribute(row, single), Is.EqualTo(walkedMargin).Within(1e-5), $"row {i}");
+            Assert.That(margins[i], Is.EqualTo(walkedMargin).Within(1e-5), $"batch row {i}");
+            for (var f = 0; f < RiskFeatures.Count; f++)
+            {
+                Assert.That(single[f], Is.EqualTo(walked[f]).Within(1e-9), $"row {i}, feature {RiskFeatures.Names[f]}");
+                Assert.That(contributions[(i * RiskFeatures.Count) + f], Is.EqualTo(walked[f]).Within(1e-9), $"batch row {i}, feature {RiskFeatures.Names[f]}");
+            }
+        }
     }
 
     [Test]
@@ -557,11 +675,47 @@ public class CompiledForestTests
         return rows;
     }
 
+    // Realistic rows with one feature changed to each of its thresholds, the floats either side of each, and the
+    // values a comparison can trip on (infinities, signed zeros, NaN, the extremes, the smallest subnormals).
+    private static float[] EdgeRows(ITransformer model)
+    {
+        float[] specials = [float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.NaN, float.MaxValue, float.MinValue, float.Epsilon, -float.Epsilon];
+        var thresholds = FastTreeOf(model).TrainedTreeEnsemble.Trees
+            .SelectMany(t => t.NumericalSplitFeatureIndexes.Zip(t.NumericalSplitThresholds))
+            .ToLookup(split => split.First, split => split.Second);
+        var random = new Random(14);
+        var rows = new List<float>();
+        for (var b = 0; b < 3; b++)
+        {
+            var row = new float[RiskFeatures.Count];
+            RandomRiskRow(random, row);
+            for (var f = 0; f < RiskFeatures.Count; f++)
+            {
+                var values = thresholds[f].Distinct().SelectMany(t => new[] { t, MathF.BitDecrement(t), MathF.BitIncrement(t) }).Concat(specials);
+                foreach (var value in values)
+                {
+                    var edge = (float[])row.Clone();
+                    edge[f] = value;
+                    rows.AddRange(edge);
+                }
+            }
+        }
+        Assert.That(thresholds.Count, Is.GreaterThan(3), "the model must split on several features, or the test proves little");
+        // Trimmed to end in a partial block of the batch.
+        var count = rows.Count / RiskFeatures.Count;
+        return [.. rows.Take((count - (count % 8 == 0 ? 1 : 0)) * RiskFeatures.Count)];
+    }
+
+    private static FastTreeBinaryModelParameters FastTreeOf(ITransformer model)
+    {
+        var last = model is IEnumerable<ITransformer> chain ? chain.Last() : model;
+        var parameters = ((ISingleFeaturePredictionTransformer<object>)last).Model;
+        return (FastTreeBinaryModelParameters)parameters.GetType().GetProperties().First(p => p.Name == "SubModel" && p.PropertyType == typeof(FastTreeBinaryModelParameters)).GetValue(parameters)!;
+    }
+
     private static IEnumerable<int> ThresholdsPerFeature(ITransformer model)
     {
-        var parameters = ((ISingleFeaturePredictionTransformer<object>)model).Model;
-        var fastTree = (FastTreeBinaryModelParameters)parameters.GetType().GetProperties().First(p => p.Name == "SubModel" && p.PropertyType == typeof(FastTreeBinaryModelParameters)).GetValue(parameters)!;
-        return fastTree.TrainedTreeEnsemble.Trees
+        return FastTreeOf(model).TrainedTreeEnsemble.Trees
             .SelectMany(t => t.NumericalSplitFeatureIndexes.Zip(t.NumericalSplitThresholds))
             .GroupBy(split => split.First)
             .Select(g => g.Select(split => split.Second).Distinct().Count());
@@ -569,10 +723,7 @@ public class CompiledForestTests
 
     private static int CountCategoricalSplits(ITransformer model)
     {
-        var last = ((IEnumerable<ITransformer>)model).Last();
-        var parameters = ((ISingleFeaturePredictionTransformer<object>)last).Model;
-        var fastTree = (FastTreeBinaryModelParameters)parameters.GetType().GetProperties().First(p => p.Name == "SubModel" && p.PropertyType == typeof(FastTreeBinaryModelParameters)).GetValue(parameters)!;
-        return fastTree.TrainedTreeEnsemble.Trees.Sum(t => t.CategoricalSplitFlags.Count(flag => flag));
+        return FastTreeOf(model).TrainedTreeEnsemble.Trees.Sum(t => t.CategoricalSplitFlags.Count(flag => flag));
     }
 
     private static List<MixedRow> MixedRows(int count, Random random)
