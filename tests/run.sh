@@ -64,10 +64,18 @@ fi
 passed=0
 failed=0
 status=0
+# Every project once; the scorer's tests again with AVX-512 and then AVX2 switched off, so the vector paths this CPU
+# would not take are tested too.
+runs=()
 for project in tests/*/*.csproj; do
-  name=$(basename "$project" .csproj)
+  runs+=("$(basename "$project" .csproj)||$project")
+done
+runs+=("Supervision.Scoring.Tests-noavx512|DOTNET_EnableAVX512=0|tests/Supervision.Scoring.Tests/Supervision.Scoring.Tests.csproj")
+runs+=("Supervision.Scoring.Tests-noavx2|DOTNET_EnableAVX2=0|tests/Supervision.Scoring.Tests/Supervision.Scoring.Tests.csproj")
+for run in "${runs[@]}"; do
+  IFS='|' read -r name setting project <<<"$run"
   echo "== $name"
-  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$log_dir/$name.log"
+  env ${setting:+"$setting"} dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$log_dir/$name.log"
   code=${PIPESTATUS[0]}
   summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log_dir/$name.log" | tail -1)
   if [ -n "$summary" ]; then
