@@ -330,7 +330,9 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
         return first.Kind switch
         {
-            Kind.Reports => new PendingWrite(Kind.Reports, first.At, Reports: All<Report>(i => i.Reports!.Value)),
+            Kind.Reports => new PendingWrite(Kind.Reports, first.At, Reports: end - start == 1
+                ? first.Reports!.Value
+                : new SegmentList<Report>([.. round.Skip(start).Take(end - start).Select(i => i.Reports!.Value)])),
             Kind.Alerts => new PendingWrite(Kind.Alerts, first.At, Alerts: All(i => i.Alerts!)),
             Kind.Scores => new PendingWrite(Kind.Scores, first.At, Scores: All(i => i.Scores!)),
             Kind.Snapshots => new PendingWrite(Kind.Snapshots, first.At, Snapshots: All(i => i.Snapshots!)),

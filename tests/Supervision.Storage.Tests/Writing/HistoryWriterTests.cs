@@ -91,6 +91,32 @@ public class HistoryWriterTests
     }
 
     [Test]
+    public async Task Enqueue_BatchesQueuedWhileStoreBusy_MergedIntoOneAppendInOrder()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = await _stores.CreateAsync(Stores.DuckDb);
+        var store = new RecordingStore(inner, gate.Task);
+        await using var writer = new HistoryWriter(store, TimeProvider.System, new HistoryWriterOptions { Capacity = 8 }, e => Assert.Fail(e.Message));
+        var at = T0.AddDays(1);
+        ReportBatch Part(string prefix, int count) =>
+            new([.. Enumerable.Range(0, count).Select(i => Coldchain($"{prefix}{i}", E1, "350102", T0.AddSeconds(i), -20))], at);
+
+        await writer.EnqueueReportsAsync(Part("a", 2), CancellationToken.None);
+        await Task.Delay(200);
+        // Three batches of one arrival time (one of them empty) wait behind the first: one append of all five.
+        await writer.EnqueueReportsAsync(Part("b", 3), CancellationToken.None);
+        await writer.EnqueueReportsAsync(Part("c", 0), CancellationToken.None);
+        await writer.EnqueueReportsAsync(Part("d", 2), CancellationToken.None);
+        gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.That(store.WrittenBatchFirstIds, Is.EqualTo(new[] { "a0", "b0" }));
+        var ids = new List<string>();
+        await inner.ForEachReportIdAsync(DateTimeOffset.UnixEpoch, (_, id, _) => ids.Add(id), CancellationToken.None);
+        Assert.That(ids.Order(), Is.EqualTo(new[] { "a0", "a1", "b0", "b1", "b2", "d0", "d1" }));
+    }
+
+    [Test]
     public async Task Constructor_SpillLeftByEarlierRun_ReplaysItFirst()
     {
         var spill = Path.Combine(_stores.NewDirectory(), "spill");
