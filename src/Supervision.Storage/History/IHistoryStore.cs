@@ -17,8 +17,10 @@ public sealed record AlertQuery(DateTimeOffset From, DateTimeOffset To, string R
 /// (single node or a Distributed table over shards); both pass one conformance suite.
 /// </summary>
 /// <remarks>
-/// Every append is idempotent: appending the same report (by report id), score, snapshot, alert event or
-/// grade change twice stores it once, so a writer may retry a batch whose outcome it did not learn.
+/// Every append is idempotent: appending the same report (by enterprise and report id), score, snapshot, alert
+/// event or grade change twice stores it once, so a writer may retry a batch whose outcome it did not learn. For
+/// reports the DuckDB store remembers keys for a window of arrival days (8 by default, beyond the server's 7-day
+/// idempotency window; see <see cref="DuckDb.DuckDbHistoryStore.DeduplicationWindow"/>).
 /// </remarks>
 public interface IHistoryStore : IAsyncDisposable
 {
