@@ -160,7 +160,17 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
-    public async Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation)
+    public Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation) =>
+        AppendReportsAsync(reports, [(reports.Count, receivedAt)], cancellation);
+
+    /// <inheritdoc/>
+    public Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation) =>
+        AppendReportsAsync(
+            new SegmentList<Report>([.. batches.Select(b => new ArraySegment<Report>(b.Reports, 0, b.Count))]),
+            [.. batches.Select(b => (b.Count, b.ReceivedAt))],
+            cancellation);
+
+    private async Task AppendReportsAsync(IReadOnlyList<Report> reports, IReadOnlyList<(int, DateTimeOffset)> arrivals, CancellationToken cancellation)
     {
         if (reports.Count == 0)
         {
@@ -169,7 +179,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            _reports.Append(Connection, _second, reports, receivedAt);
+            _reports.Append(Connection, _second, reports, arrivals);
         }
         finally
         {

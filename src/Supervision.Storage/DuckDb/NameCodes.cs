@@ -60,14 +60,8 @@ internal sealed class NameCodes
     /// <summary>The code of a stored name, or false when <paramref name="name"/> was never stored.</summary>
     public bool TryGetCode(string name, out int code) => _codes.TryGetValue(name, out code) && code < _stored;
 
-    /// <summary>The name of <paramref name="code"/>.</summary>
-    public string Name(int code)
-    {
-        lock (_gate)
-        {
-            return _names[code];
-        }
-    }
+    /// <summary>The name of <paramref name="code"/> (under the store's lock, so no <see cref="Code"/> runs meanwhile).</summary>
+    public string Name(int code) => _names[code];
 
     /// <summary>
     /// Stores the codes assigned since the last call, in a transaction of their own on <paramref name="connection"/>

@@ -34,8 +34,10 @@ internal sealed class ReportsTable
              JOIN names a ON a.code = r.attribute JOIN names m ON m.code = r.metric
         """;
 
-    // Below this many rows a second connection costs more than it saves.
-    private const int ParallelRows = 50_000;
+    // DuckDB writes a transaction of at least a row group (122,880 rows) straight into the file, compressed; a
+    // smaller one goes through its write-ahead log and is compressed again at the next checkpoint. So a write is
+    // split over two connections only when each half still fills a row group.
+    private const int ParallelRows = 2 * 122_880;
     private const int KeyHash = 0, Enterprise = 1, ReportId = 2, Region = 3, Kind = 4, ObservedAt = 5, ReceivedAt = 6,
         Subject = 7, Attribute = 8, Metric = 9, Value = 10, Payload = 11;
 
@@ -88,9 +90,11 @@ internal sealed class ReportsTable
 
     /// <summary>
     /// Appends the reports not stored yet: new keys straight away; keys the recent set has seen are looked up in
-    /// the table first (and a report twice in <paramref name="reports"/> is stored once).
+    /// the table first (and a report twice in <paramref name="reports"/> is stored once). <paramref name="arrivals"/>
+    /// gives the arrival time of consecutive runs of reports (the batches they came in).
     /// </summary>
-    public void Append(DuckDBConnection connection, DuckDBConnection? second, IReadOnlyList<Report> reports, DateTimeOffset receivedAt)
+    public void Append(
+        DuckDBConnection connection, DuckDBConnection? second, IReadOnlyList<Report> reports, IReadOnlyList<(int Count, DateTimeOffset ReceivedAt)> arrivals)
     {
         var count = reports.Count;
         if (_rows.Key.Length < count)
@@ -98,8 +102,17 @@ internal sealed class ReportsTable
             _rows = new Prepared(Math.Max(count, _rows.Key.Length * 2));
         }
         var rows = _rows;
-        var receivedMs = Ms(receivedAt);
-        var seen = AddKeys(reports, rows, RecentReportKeys.Day(receivedMs));
+        var row = 0;
+        var firstDay = long.MaxValue;
+        foreach (var (n, receivedAt) in arrivals)
+        {
+            var ms = Ms(receivedAt);
+            rows.Received.AsSpan(row, n).Fill(ms);
+            row += n;
+            firstDay = Math.Min(firstDay, RecentReportKeys.Day(ms));
+            _keys.Advance(RecentReportKeys.Day(ms));
+        }
+        var seen = AddKeys(reports, rows);
         var parallel = second is not null && count >= ParallelRows;
         Halves(parallel, count, (start, end) => Encode(reports, rows, start, end));
         _names.Store(connection);
@@ -113,7 +126,7 @@ internal sealed class ReportsTable
         }
         else
         {
-            writing = KeepUnstored(connection, reports, rows, seen, Math.Min(RecentReportKeys.Day(receivedMs), _keys.OldestDay));
+            writing = KeepUnstored(connection, reports, rows, seen, Math.Min(firstDay, _keys.OldestDay));
         }
         parallel &= writing >= ParallelRows;
         if (parallel)
@@ -123,7 +136,7 @@ internal sealed class ReportsTable
         }
         try
         {
-            Halves(parallel, writing, (start, end) => Write(start == 0 ? connection : second!, reports, rows, start, end, receivedMs * 1000));
+            Halves(parallel, writing, (start, end) => Write(start == 0 ? connection : second!, reports, rows, start, end));
         }
         finally
         {
@@ -186,10 +199,9 @@ internal sealed class ReportsTable
 
     // In order, because whether a row is new depends on the rows before it: the key of each row into the recent set.
     // Rows whose keys were seen are listed in rows.Write; returns how many.
-    private int AddKeys(IReadOnlyList<Report> reports, Prepared rows, long day)
+    private int AddKeys(IReadOnlyList<Report> reports, Prepared rows)
     {
         const int Block = 32;
-        _keys.Advance(day);
         var seen = 0;
         for (var first = 0; first < reports.Count; first += Block)
         {
@@ -203,7 +215,7 @@ internal sealed class ReportsTable
             // The table is far larger than the caches; the prefetches above overlap the misses of a block.
             for (var i = first; i < end; i++)
             {
-                if (!_keys.TryAdd(rows.Key[i], day))
+                if (!_keys.TryAdd(rows.Key[i], RecentReportKeys.Day(rows.Received[i])))
                 {
                     rows.Write[seen++] = i;
                 }
@@ -319,7 +331,7 @@ internal sealed class ReportsTable
         return writing;
     }
 
-    private static void Write(DuckDBConnection connection, IReadOnlyList<Report> reports, Prepared rows, int start, int end, long receivedMicros)
+    private static void Write(DuckDBConnection connection, IReadOnlyList<Report> reports, Prepared rows, int start, int end)
     {
         using var transaction = connection.BeginTransaction();
         using (var appender = new ChunkAppender(connection, "reports"))
@@ -349,7 +361,7 @@ internal sealed class ReportsTable
                     regions[j] = report.Region.Value;
                     kinds[j] = rows.Kind[i];
                     observed[j] = Ms(report.ObservedAt) * 1000;
-                    received[j] = receivedMicros;
+                    received[j] = rows.Received[i] * 1000;
                     subjects[j] = rows.Subject[i];
                     attributes[j] = rows.Attribute[i];
                     metrics[j] = rows.Metric[i];
@@ -375,6 +387,9 @@ internal sealed class ReportsTable
     private sealed class Prepared(int capacity)
     {
         public long[] Key { get; } = new long[capacity];
+
+        /// <summary>Arrival time, UTC milliseconds.</summary>
+        public long[] Received { get; } = new long[capacity];
 
         public int[] Enterprise { get; } = new int[capacity];
 

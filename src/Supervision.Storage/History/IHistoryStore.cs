@@ -30,6 +30,12 @@ public interface IHistoryStore : IAsyncDisposable
     /// <summary>Appends accepted reports (idempotent by report id).</summary>
     Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation);
 
+    /// <summary>
+    /// Appends several batches of accepted reports as one write, each batch with its own arrival time (idempotent
+    /// by report id): the history writer merges what waits in its queue this way.
+    /// </summary>
+    Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation);
+
     /// <summary>Appends alert changes (each a lifecycle event; the newest one per alert is its state).</summary>
     Task AppendAlertsAsync(IReadOnlyList<Alert> alerts, DateTimeOffset recordedAt, CancellationToken cancellation);
 

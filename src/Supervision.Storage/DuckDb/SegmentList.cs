@@ -1,11 +1,11 @@
 using System.Collections;
 
-namespace Supervision.Storage.Writing;
+namespace Supervision.Storage.DuckDb;
 
 /// <summary>
-/// Consecutive array segments read as one list, without copying them: the writer merges queued report batches
-/// into one append this way (copying a merged write of half a million reports cost a large-object allocation and
-/// with it a full garbage collection). Read-only and safe for concurrent readers.
+/// Consecutive array segments read as one list, without copying them: the report batches of one append (copying
+/// half a million reports cost a large-object allocation and with it a full garbage collection). Read-only and
+/// safe for concurrent readers.
 /// </summary>
 internal sealed class SegmentList<T> : IReadOnlyList<T>
 {
