@@ -23,7 +23,7 @@ internal sealed unsafe class ChunkAppender : IDisposable
     private readonly DuckDBDataChunk _chunk;
     private readonly IntPtr[] _vectors;
     private readonly void*[] _data;
-    private readonly byte[] _utf8 = new byte[1024];
+    private byte[] _utf8 = new byte[1024];
     private bool _closed;
 
     /// <summary>An appender into <paramref name="table"/> (schema main) on <paramref name="connection"/>.</summary>
@@ -96,9 +96,12 @@ internal sealed unsafe class ChunkAppender : IDisposable
             }
             return;
         }
-        var bytes = _utf8.Length >= value.Length * 3 ? _utf8 : new byte[value.Length * 3];
-        var length = Encoding.UTF8.GetBytes(value, bytes);
-        fixed (byte* p = bytes)
+        if (_utf8.Length < Encoding.UTF8.GetMaxByteCount(value.Length))
+        {
+            _utf8 = new byte[Encoding.UTF8.GetMaxByteCount(value.Length)];
+        }
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        fixed (byte* p = _utf8)
         {
             NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, p, length);
         }

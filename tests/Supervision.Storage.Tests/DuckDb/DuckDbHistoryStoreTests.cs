@@ -132,6 +132,35 @@ public class DuckDbHistoryStoreTests
         }));
     }
 
+    [TestCase("r")]
+    [TestCase("exactly12chr")]
+    [TestCase("thirteen-char")]
+    [TestCase("报告-1")]
+    [TestCase("8f14e45f-ceea-467f-a0e6-2b7c3d2f1a90/冷库温度/😀")]
+    public async Task AppendReports_ReportIdAndDeviceOfAnyLength_ReadBackExactly(string text)
+    {
+        await using var store = await OpenAsync();
+        await store.AppendReportsAsync([Coldchain(text, E1, "350102", T0, -20, device: text)], Received, CancellationToken.None);
+
+        var timeline = await store.QueryTimelineAsync(new TimelineQuery(E1, T0, T0.AddDays(1), 10, 0), CancellationToken.None);
+
+        Assert.That(timeline.Single().Id, Is.EqualTo(text));
+        Assert.That(timeline.Single().Detail, Is.EqualTo(StoredForms.PayloadJson("food.coldchain", text, "frozen", "temperatureC", -20, "")));
+    }
+
+    [Test]
+    public async Task AppendReports_NulInReportId_StoredAsReplacementCharacterAndStillOnce()
+    {
+        await using var store = await OpenAsync();
+        await store.AppendReportsAsync([Coldchain("a\0b", E1, "350102", T0, -20)], Received, CancellationToken.None);
+        await store.AppendReportsAsync([Coldchain("a\0b", E1, "350102", T0, -20)], Received, CancellationToken.None);
+
+        var ids = new List<string>();
+        await store.ForEachReportIdAsync(DateTimeOffset.UnixEpoch, (_, id, _) => ids.Add(id), CancellationToken.None);
+
+        Assert.That(ids, Is.EqualTo(new[] { "a\uFFFDb" }));
+    }
+
     [Test]
     public async Task ReportRowsView_StoredReport_ShowsItsNames()
     {
