@@ -7,9 +7,9 @@ namespace Supervision.Benchmarks.Storage;
 
 /// <summary>
 /// Hypothesis: the top-N riskiest enterprises over 10 million stored reports answer in under one second on
-/// DuckDB. Isolates the query over a file built once (and kept under the temp directory between runs): 10M
-/// reports of 20,000 enterprises over two weeks and one score per ten reports; the query ranks the enterprises
-/// of a province by score over the two weeks and counts each top enterprise's reports.
+/// DuckDB. Isolates the query over a file built once (and kept under the temp directory between runs, one per
+/// schema version): 10M reports of 20,000 enterprises over two weeks and one score per ten reports; the query
+/// ranks the enterprises of a province by score over the two weeks and counts each top enterprise's reports.
 /// Baseline: the province's weekly trend over the same scores plus a count of all stored reports: one
 /// aggregate pass over the period's scores and one over the reports, the least a question about them costs.
 /// </summary>
@@ -26,7 +26,8 @@ public class TopRiskDuckDbBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "supervision-benchmarks", "topn-" + Reports);
+        // One file per schema version: a file of another version would be refused.
+        var directory = Path.Combine(Path.GetTempPath(), "supervision-benchmarks", $"topn-{Reports}-schema{DuckDbHistoryStore.SchemaVersion}");
         var path = Path.Combine(directory, "history.duckdb");
         var ready = Path.Combine(directory, "ready");
         if (!File.Exists(ready) && Directory.Exists(directory))

@@ -133,15 +133,33 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
     /// <inheritdoc/>
     public Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation)
     {
-        var received = Ms(receivedAt);
         var rows = new object[reports.Count][];
         for (var i = 0; i < reports.Count; i++)
         {
-            var r = reports[i];
-            var n = Normalise(r);
-            rows[i] = [r.ReportId, r.EnterpriseId.Value, r.Region.ToString(), r.Sector.Name(), r.Kind.Name(), Ms(r.ObservedAt), received, n.Subject, n.Attribute, n.Metric, n.Value, n.PayloadJson];
+            rows[i] = ReportRow(reports[i], Ms(receivedAt));
         }
         return InsertAsync("reports", rows, cancellation);
+    }
+
+    /// <inheritdoc/>
+    public Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation)
+    {
+        var rows = new object[batches.Sum(b => b.Count)][];
+        var row = 0;
+        foreach (var batch in batches)
+        {
+            foreach (var report in batch.Span)
+            {
+                rows[row++] = ReportRow(report, Ms(batch.ReceivedAt));
+            }
+        }
+        return InsertAsync("reports", rows, cancellation);
+    }
+
+    private static object[] ReportRow(in Report r, long received)
+    {
+        var n = Normalise(r);
+        return [r.ReportId, r.EnterpriseId.Value, r.Region.ToString(), r.Sector.Name(), r.Kind.Name(), Ms(r.ObservedAt), received, n.Subject, n.Attribute, n.Metric, n.Value, n.PayloadJson];
     }
 
     /// <inheritdoc/>

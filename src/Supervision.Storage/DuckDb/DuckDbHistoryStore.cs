@@ -12,19 +12,50 @@ namespace Supervision.Storage.DuckDb;
 
 /// <summary>
 /// <see cref="IHistoryStore"/> in an embedded DuckDB file. DuckDB connections are not thread-safe, so one
-/// connection serves everything behind a lock. Writes go through the Appender straight into keyed tables; when a
-/// key is already there (a retried write), the batch goes through a staging table and <c>INSERT OR IGNORE</c>
-/// instead, so every append is idempotent.
+/// connection serves everything behind a lock (a second one only helps it write large report batches). Reports
+/// go into a table without a key index, told apart from stored ones by the keys of the last
+/// <see cref="DeduplicationWindow"/> (see <see cref="ReportsTable"/>). The other tables are small by comparison:
+/// writes go through the Appender straight into keyed tables; when a key is already there (a retried write), the
+/// batch goes through a staging table and <c>INSERT OR IGNORE</c> instead. So every append is idempotent.
 /// </summary>
 public sealed class DuckDbHistoryStore : IHistoryStore
 {
+    /// <summary>The layout of the file this version writes; a file of another layout is refused at start.</summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>How long after its arrival a report's key is remembered by default: the server's 7-day idempotency window and a day.</summary>
+    public static readonly TimeSpan DefaultDeduplicationWindow = TimeSpan.FromDays(8);
+
     private readonly string _path;
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly NameCodes _names = new();
+    private readonly ReportsTable _reports;
     private DuckDBConnection? _connection;
+    private DuckDBConnection? _second;
     private long _sequence;
 
     /// <summary>A store in the file <paramref name="path"/> (created with its directory when missing).</summary>
-    public DuckDbHistoryStore(string path) => _path = path;
+    public DuckDbHistoryStore(string path)
+        : this(path, DefaultDeduplicationWindow)
+    {
+    }
+
+    /// <summary>
+    /// A store in the file <paramref name="path"/> that takes a report as stored when its (enterprise, report id)
+    /// arrived within <paramref name="deduplicationWindow"/> (whole days) before the newest arrival.
+    /// </summary>
+    public DuckDbHistoryStore(string path, TimeSpan deduplicationWindow)
+    {
+        _path = path;
+        DeduplicationWindow = TimeSpan.FromDays(Math.Ceiling(deduplicationWindow.TotalDays));
+        _reports = new ReportsTable(_names, new RecentReportKeys((int)DeduplicationWindow.TotalDays));
+    }
+
+    /// <summary>
+    /// How far back in arrival time a resent report is recognised as stored: appending a report whose (enterprise,
+    /// report id) arrived within it stores nothing. Retried and replayed writes fall well inside it.
+    /// </summary>
+    public TimeSpan DeduplicationWindow { get; }
 
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellation)
@@ -32,16 +63,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         var directory = Path.GetDirectoryName(Path.GetFullPath(_path))!;
         Directory.CreateDirectory(directory);
         var extensions = Path.Combine(directory, "duckdb-extensions");
-        _connection = new DuckDBConnection($"Data Source={_path}");
-        await _connection.OpenAsync(cancellation).ConfigureAwait(false);
-        // Keeps DuckDB from creating ~/.duckdb when it thinks about extensions.
-        Execute($"SET extension_directory='{extensions.Replace("'", "''", StringComparison.Ordinal)}'");
-        const string reportColumns = """
-            report_id VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
-            sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, observed_at TIMESTAMP NOT NULL,
-            received_at TIMESTAMP NOT NULL, subject VARCHAR NOT NULL, attribute VARCHAR NOT NULL, metric VARCHAR NOT NULL,
-            value DOUBLE NOT NULL, payload VARCHAR NOT NULL
-            """;
+        _connection = await OpenAsync(extensions, cancellation).ConfigureAwait(false);
         const string alertColumns = """
             seq BIGINT NOT NULL, alert_id VARCHAR NOT NULL, alert_key VARCHAR NOT NULL, enterprise_id VARCHAR NOT NULL,
             region VARCHAR NOT NULL, sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
@@ -63,22 +85,20 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL, taken_at TIMESTAMP NOT NULL,
             score DOUBLE NOT NULL, grade VARCHAR NOT NULL, model_version VARCHAR NOT NULL
             """;
-        using (var check = _connection.CreateCommand())
+        var found = await StoredSchemaVersionAsync(cancellation).ConfigureAwait(false);
+        if (found is { } version && version != SchemaVersion)
         {
-            // Files of the walking skeleton lack the normalised and versioned columns; say so rather than fail on the first write.
-            check.CommandText = """
-                SELECT count(*) FROM information_schema.tables t
-                WHERE t.table_name IN ('reports', 'alert_events') AND NOT EXISTS (
-                    SELECT 1 FROM information_schema.columns c
-                    WHERE c.table_name = t.table_name AND c.column_name IN ('subject', 'version'))
-                """;
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
-            {
-                throw new InvalidOperationException(
-                    $"the DuckDB file {_path} was written by an earlier version (no normalised report or alert version columns); move it away and restart");
-            }
+            throw new InvalidOperationException(
+                $"the DuckDB file {_path} was written by {(version < SchemaVersion ? "an earlier" : "a later")} version of Supervision " +
+                $"(history schema {version}; this version reads schema {SchemaVersion}); move it away and restart");
         }
-        Execute($"CREATE TABLE IF NOT EXISTS reports ({reportColumns}, PRIMARY KEY (enterprise_id, report_id))");
+        if (found is null)
+        {
+            Execute($"BEGIN TRANSACTION; CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES ({SchemaVersion}); COMMIT");
+        }
+        Execute("CREATE TABLE IF NOT EXISTS names (code INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE)");
+        Execute($"CREATE TABLE IF NOT EXISTS reports ({ReportsTable.Columns})");
+        Execute(ReportsTable.View);
         Execute($"CREATE TABLE IF NOT EXISTS alert_events ({alertColumns}, PRIMARY KEY (alert_id, version))");
         Execute($"CREATE TABLE IF NOT EXISTS grade_changes ({gradeColumns}, PRIMARY KEY (enterprise_id, changed_at, to_grade))");
         Execute($"CREATE TABLE IF NOT EXISTS scores ({scoreColumns}, PRIMARY KEY (score_id))");
@@ -88,7 +108,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                 queried_at TIMESTAMP NOT NULL, caller VARCHAR NOT NULL, role VARCHAR NOT NULL, query VARCHAR NOT NULL,
                 rows BIGINT NOT NULL, masked BOOLEAN NOT NULL)
             """);
-        Execute($"CREATE TEMP TABLE stage_reports ({reportColumns})");
+        ReportsTable.CreateProbeTable(_connection);
         Execute($"CREATE TEMP TABLE stage_alert_events ({alertColumns})");
         Execute($"CREATE TEMP TABLE stage_grade_changes ({gradeColumns})");
         Execute($"CREATE TEMP TABLE stage_scores ({scoreColumns})");
@@ -96,33 +116,76 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         using var command = _connection.CreateCommand();
         command.CommandText = "SELECT coalesce(max(seq), 0) FROM alert_events";
         _sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        _names.Load(_connection);
+        _reports.Seed(_connection);
+        // DuckDB compresses rows in the thread that appends them: a second connection puts the other core to work.
+        _second = await OpenAsync(extensions, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<DuckDBConnection> OpenAsync(string extensions, CancellationToken cancellation)
+    {
+        var connection = new DuckDBConnection($"Data Source={_path}");
+        await connection.OpenAsync(cancellation).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        // Keeps DuckDB from creating ~/.duckdb when it thinks about extensions.
+        command.CommandText = $"SET extension_directory='{extensions.Replace("'", "''", StringComparison.Ordinal)}'";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    // The schema version of an existing file: null for a new one, 1 for files from before versions were recorded.
+    private async Task<int?> StoredSchemaVersionAsync(CancellationToken cancellation)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*), count(*) FILTER (WHERE table_name = 'schema_version')
+            FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'
+            """;
+        long tables, versioned;
+        using (var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellation).ConfigureAwait(false);
+            (tables, versioned) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        if (tables == 0)
+        {
+            return null;
+        }
+        if (versioned == 0)
+        {
+            return 1;
+        }
+        command.CommandText = "SELECT max(version) FROM schema_version";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>
     public Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation) =>
-        AppendAsync("reports", appender =>
+        AppendReportsAsync(reports, [(reports.Count, receivedAt)], cancellation);
+
+    /// <inheritdoc/>
+    public Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation) =>
+        AppendReportsAsync(
+            new SegmentList<Report>([.. batches.Select(b => new ArraySegment<Report>(b.Reports, 0, b.Count))]),
+            [.. batches.Select(b => (b.Count, b.ReceivedAt))],
+            cancellation);
+
+    private async Task AppendReportsAsync(IReadOnlyList<Report> reports, IReadOnlyList<(int, DateTimeOffset)> arrivals, CancellationToken cancellation)
+    {
+        if (reports.Count == 0)
         {
-            var received = Utc(receivedAt);
-            for (var i = 0; i < reports.Count; i++)
-            {
-                var report = reports[i];
-                var n = Normalise(report);
-                appender.CreateRow()
-                    .AppendValue(Text(report.ReportId))
-                    .AppendValue(Text(report.EnterpriseId.Value))
-                    .AppendValue(Text(report.Region.ToString()))
-                    .AppendValue(Text(report.Sector.Name()))
-                    .AppendValue(Text(report.Kind.Name()))
-                    .AppendValue(Utc(report.ObservedAt))
-                    .AppendValue(received)
-                    .AppendValue(Text(n.Subject))
-                    .AppendValue(Text(n.Attribute))
-                    .AppendValue(Text(n.Metric))
-                    .AppendValue(n.Value)
-                    .AppendValue(Text(n.PayloadJson))
-                    .EndRow();
-            }
-        }, cancellation);
+            return;
+        }
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            _reports.Append(Connection, _second, reports, arrivals);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
 
     /// <inheritdoc/>
     public Task AppendAlertsAsync(IReadOnlyList<Alert> alerts, DateTimeOffset recordedAt, CancellationToken cancellation) =>
@@ -236,12 +299,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         try
         {
             using var command = Connection.CreateCommand();
-            command.CommandText = "SELECT enterprise_id, report_id, received_at FROM reports WHERE received_at >= $since";
+            command.CommandText = "SELECT enterprise, report_id, epoch_ms(received_at) FROM reports WHERE received_at >= $since";
             command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
             using var r = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
             while (await r.ReadAsync(cancellation).ConfigureAwait(false))
             {
-                visit(r.GetString(0), r.GetString(1), new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(2), DateTimeKind.Utc)));
+                visit(_reports.Name(r.GetInt32(0)), r.GetString(1), FromMs(r.GetInt64(2)));
             }
         }
         finally
@@ -354,11 +417,8 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             ids.Add(P("e" + i.ToString(CultureInfo.InvariantCulture), top[i].Id));
             list.Append(i == 0 ? "" : ", ").Append("$e").Append(i.ToString(CultureInfo.InvariantCulture));
         }
-        var reports = (await ReadAsync($"""
-            SELECT enterprise_id, count(*) FROM reports
-            WHERE observed_at >= $from AND observed_at < $to AND enterprise_id IN ({list}) GROUP BY enterprise_id
-            """, ids, r => (Id: r.GetString(0), Count: r.GetInt64(1)), cancellation).ConfigureAwait(false))
-            .ToDictionary(x => x.Id, x => x.Count, StringComparer.Ordinal);
+        var reports = await LockedAsync(() => _reports.CountObserved(Connection, [.. top.Select(t => t.Id)], Utc(query.From), Utc(query.To)), cancellation)
+            .ConfigureAwait(false);
         var reasons = QueryMath.TopReasons(await ReadAsync($"""
             SELECT enterprise_id, top_reason, count(*) FROM scores
             WHERE scored_at >= $from AND scored_at < $to AND enterprise_id IN ({list}) GROUP BY enterprise_id, top_reason
@@ -405,11 +465,16 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             [P("enterprise", query.EnterpriseId), P("from", Utc(query.From)), P("to", Utc(query.To)), P("n", (long)query.Offset + query.Limit)];
         var entries = new List<TimelineEntry>();
         entries.AddRange(await ReadAsync("""
-            SELECT epoch_ms(observed_at) AS t, report_id, kind, subject, metric, value, payload, attribute FROM reports
-            WHERE enterprise_id = $enterprise AND observed_at >= $from AND observed_at < $to ORDER BY t DESC, report_id LIMIT $n
-            """, Parameters(), r => new TimelineEntry(FromMs(r.GetInt64(0)), "report", r.GetString(1),
-                Timeline.ReportSummary(r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5)),
-                PayloadJson(r.GetString(2), r.GetString(3), r.GetString(7), r.GetString(4), r.GetDouble(5), r.GetString(6))), cancellation).ConfigureAwait(false));
+            SELECT epoch_ms(observed_at) AS t, report_id, kind, subject, metric, value, coalesce(payload, ''), attribute FROM reports
+            WHERE enterprise = (SELECT code FROM names WHERE name = $enterprise) AND observed_at >= $from AND observed_at < $to
+            ORDER BY t DESC, report_id LIMIT $n
+            """, Parameters(), r =>
+            {
+                var (kind, subject, metric) = (_reports.Name(r.GetInt32(2)), _reports.Name(r.GetInt32(3)), _reports.Name(r.GetInt32(4)));
+                return new TimelineEntry(FromMs(r.GetInt64(0)), "report", r.GetString(1),
+                    Timeline.ReportSummary(kind, subject, metric, r.GetDouble(5)),
+                    PayloadJson(kind, subject, _reports.Name(r.GetInt32(7)), metric, r.GetDouble(5), r.GetString(6)));
+            }, cancellation).ConfigureAwait(false));
         entries.AddRange(await ReadAsync("""
             SELECT epoch_ms(scored_at) AS t, score_id, score, model_version, reasons FROM scores
             WHERE enterprise_id = $enterprise AND scored_at >= $from AND scored_at < $to ORDER BY t DESC, score_id LIMIT $n
@@ -457,6 +522,11 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_second is not null)
+            {
+                await _second.DisposeAsync().ConfigureAwait(false);
+                _second = null;
+            }
             if (_connection is not null)
             {
                 await _connection.DisposeAsync().ConfigureAwait(false);
@@ -521,6 +591,19 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             {
                 Execute($"DELETE FROM stage_{table}");
             }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<T> LockedAsync<T>(Func<T> read, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            return read();
         }
         finally
         {

@@ -17,8 +17,10 @@ public sealed record AlertQuery(DateTimeOffset From, DateTimeOffset To, string R
 /// (single node or a Distributed table over shards); both pass one conformance suite.
 /// </summary>
 /// <remarks>
-/// Every append is idempotent: appending the same report (by report id), score, snapshot, alert event or
-/// grade change twice stores it once, so a writer may retry a batch whose outcome it did not learn.
+/// Every append is idempotent: appending the same report (by enterprise and report id), score, snapshot, alert
+/// event or grade change twice stores it once, so a writer may retry a batch whose outcome it did not learn. For
+/// reports the DuckDB store remembers keys for a window of arrival days (8 by default, beyond the server's 7-day
+/// idempotency window; see <see cref="DuckDb.DuckDbHistoryStore.DeduplicationWindow"/>).
 /// </remarks>
 public interface IHistoryStore : IAsyncDisposable
 {
@@ -27,6 +29,12 @@ public interface IHistoryStore : IAsyncDisposable
 
     /// <summary>Appends accepted reports (idempotent by report id).</summary>
     Task AppendReportsAsync(IReadOnlyList<Report> reports, DateTimeOffset receivedAt, CancellationToken cancellation);
+
+    /// <summary>
+    /// Appends several batches of accepted reports as one write, each batch with its own arrival time (idempotent
+    /// by report id): the history writer merges what waits in its queue this way.
+    /// </summary>
+    Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation);
 
     /// <summary>Appends alert changes (each a lifecycle event; the newest one per alert is its state).</summary>
     Task AppendAlertsAsync(IReadOnlyList<Alert> alerts, DateTimeOffset recordedAt, CancellationToken cancellation);

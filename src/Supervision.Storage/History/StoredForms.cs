@@ -21,12 +21,33 @@ public static class StoredForms
     /// The report in columns. Where the columns hold the whole payload (cold chain, telemetry) the payload JSON
     /// is left empty: serialising it cost more than the rest of a write, and <see cref="PayloadJson"/> rebuilds it.
     /// </summary>
-    public static NormalisedReport Normalise(in Report report) => report.Payload switch
+    public static NormalisedReport Normalise(in Report report) =>
+        TryColumns(report.Payload, out var subject, out var attribute, out var metric, out var value)
+            ? new(subject, attribute, metric, value, "")
+            : new("", "", "", 0, SerialisePayload(report.Payload));
+
+    /// <summary>
+    /// The columns of a payload they hold whole (cold chain, telemetry); false for the other kinds, whose
+    /// <see cref="Normalise"/>d columns are empty and whose payload is stored as JSON.
+    /// </summary>
+    public static bool TryColumns(ReportPayload payload, out string subject, out string attribute, out string metric, out double value)
     {
-        ColdChainReading c => new(c.DeviceId, c.StorageClass.Name(), "temperatureC", c.TemperatureC, ""),
-        EquipmentTelemetry t => new(t.EquipmentId, t.EquipmentType.Name(), t.Metric, t.Value, ""),
-        var other => new("", "", "", 0, JsonSerializer.Serialize(other, other.GetType(), Json)),
-    };
+        switch (payload)
+        {
+            case ColdChainReading c:
+                (subject, attribute, metric, value) = (c.DeviceId, c.StorageClass.Name(), "temperatureC", c.TemperatureC);
+                return true;
+            case EquipmentTelemetry t:
+                (subject, attribute, metric, value) = (t.EquipmentId, t.EquipmentType.Name(), t.Metric, t.Value);
+                return true;
+            default:
+                (subject, attribute, metric, value) = ("", "", "", 0);
+                return false;
+        }
+    }
+
+    /// <summary>A payload as JSON (the stored form of the kinds <see cref="TryColumns"/> does not hold).</summary>
+    public static string SerialisePayload(ReportPayload payload) => JsonSerializer.Serialize(payload, payload.GetType(), Json);
 
     /// <summary>The payload JSON of a stored report: as stored, or rebuilt from its columns.</summary>
     public static string PayloadJson(string kind, string subject, string attribute, string metric, double value, string stored)

@@ -18,7 +18,10 @@ public sealed record HistoryWriterOptions
     /// <summary>How long to wait after a failed write before trying the store again.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most queued writes taken at once; consecutive writes of one kind and time go to the store as one append.</summary>
+    /// <summary>
+    /// Most queued writes taken at once; consecutive report batches go to the store as one append (each with its own
+    /// arrival time), consecutive writes of another kind and one time likewise.
+    /// </summary>
     public int MaxItemsPerRound { get; init; } = 256;
 
     /// <summary>
@@ -85,7 +88,7 @@ public sealed class HistoryWriter : IAsyncDisposable
 
     /// <summary>Queues a batch of reports, waiting for room.</summary>
     public ValueTask EnqueueReportsAsync(ReportBatch batch, CancellationToken cancellation) =>
-        EnqueueAsync(new Item(Kind.Reports, batch.ReceivedAt, Reports: new ArraySegment<Report>(batch.Reports, 0, batch.Count), Checkpoint: batch.Checkpoint), cancellation);
+        EnqueueAsync(new Item(Kind.Reports, batch.ReceivedAt, Reports: batch, Checkpoint: batch.Checkpoint), cancellation);
 
     /// <summary>Queues alert changes, waiting for room.</summary>
     public ValueTask EnqueueAlertsAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellation) =>
@@ -181,7 +184,8 @@ public sealed class HistoryWriter : IAsyncDisposable
             while (start < round.Count)
             {
                 var end = start + 1;
-                while (end < round.Count && round[end].Kind == round[start].Kind && round[end].Kind != Kind.Flush && round[end].At == round[start].At)
+                while (end < round.Count && round[end].Kind == round[start].Kind && round[end].Kind != Kind.Flush
+                       && (round[end].Kind == Kind.Reports || round[end].At == round[start].At))
                 {
                     end++;
                 }
@@ -292,9 +296,12 @@ public sealed class HistoryWriter : IAsyncDisposable
 
     private void Spill(PendingWrite write)
     {
-        _spill!.Append(write.ToSpill());
-        Volatile.Write(ref _spillCount, _spill.Count);
-        Interlocked.Increment(ref _spilled);
+        foreach (var entry in write.ToSpill())
+        {
+            _spill!.Append(entry);
+            Interlocked.Increment(ref _spilled);
+        }
+        Volatile.Write(ref _spillCount, _spill!.Count);
     }
 
     private Task WriteAsync(PendingWrite write)
@@ -302,7 +309,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         var none = CancellationToken.None;
         return write.Kind switch
         {
-            Kind.Reports => _store.AppendReportsAsync(write.Reports!, write.At, none),
+            Kind.Reports => _store.AppendReportBatchesAsync(write.Reports!, none),
             Kind.Alerts => _store.AppendAlertsAsync(write.Alerts!, write.At, none),
             Kind.Scores => _store.AppendScoresAsync(write.Scores!, none),
             Kind.Snapshots => _store.AppendSnapshotsAsync(write.Snapshots!, none),
@@ -330,7 +337,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
         return first.Kind switch
         {
-            Kind.Reports => new PendingWrite(Kind.Reports, first.At, Reports: All<Report>(i => i.Reports!.Value)),
+            Kind.Reports => new PendingWrite(Kind.Reports, first.At, Reports: [.. round.Skip(start).Take(end - start).Select(i => i.Reports!)]),
             Kind.Alerts => new PendingWrite(Kind.Alerts, first.At, Alerts: All(i => i.Alerts!)),
             Kind.Scores => new PendingWrite(Kind.Scores, first.At, Scores: All(i => i.Scores!)),
             Kind.Snapshots => new PendingWrite(Kind.Snapshots, first.At, Snapshots: All(i => i.Snapshots!)),
@@ -340,33 +347,43 @@ public sealed class HistoryWriter : IAsyncDisposable
         };
     }
 
-    /// <summary>One append to the store, in memory: typed rows, no conversion on the fast path.</summary>
+    /// <summary>
+    /// One append to the store, in memory: typed rows, no conversion on the fast path. Report batches of different
+    /// arrival times make one append (each keeps its time); other kinds merge only within one time.
+    /// </summary>
     private sealed record PendingWrite(
         Kind Kind,
         DateTimeOffset At,
-        IReadOnlyList<Report>? Reports = null,
+        IReadOnlyList<ReportBatch>? Reports = null,
         IReadOnlyList<Alert>? Alerts = null,
         IReadOnlyList<RiskScoreRecord>? Scores = null,
         IReadOnlyList<RiskSnapshot>? Snapshots = null,
         IReadOnlyList<GradeChange>? GradeChanges = null,
         IReadOnlyList<AuditRecord>? Audit = null)
     {
-        public SpillEntry ToSpill()
+        /// <summary>The spill entries of this write: one per report batch (an entry has one arrival time), else one.</summary>
+        public IEnumerable<SpillEntry> ToSpill()
         {
-            SpilledReport[]? reports = null;
-            if (Reports is not null)
+            if (Reports is null)
             {
-                reports = new SpilledReport[Reports.Count];
+                yield return new SpillEntry(Kind.ToString(), At, null, Alerts?.ToArray(), GradeChanges?.ToArray(), Scores?.ToArray(), Snapshots?.ToArray(), Audit?.ToArray());
+                yield break;
+            }
+            foreach (var batch in Reports)
+            {
+                var reports = new SpilledReport[batch.Count];
                 for (var i = 0; i < reports.Length; i++)
                 {
-                    reports[i] = SpilledReport.From(Reports[i], SpillFile.Options);
+                    reports[i] = SpilledReport.From(batch.Reports[i], SpillFile.Options);
                 }
+                yield return new SpillEntry(Kind.ToString(), batch.ReceivedAt, reports, null, null, null, null, null);
             }
-            return new SpillEntry(Kind.ToString(), At, reports, Alerts?.ToArray(), GradeChanges?.ToArray(), Scores?.ToArray(), Snapshots?.ToArray(), Audit?.ToArray());
         }
 
         public static PendingWrite FromSpill(SpillEntry entry) => Enum.TryParse<Kind>(entry.Kind, out var kind) && kind != Kind.Flush
-            ? new PendingWrite(kind, entry.At, entry.Reports?.Select(r => r.ToReport(SpillFile.Options)).ToArray(), entry.Alerts, entry.Scores, entry.Snapshots, entry.GradeChanges, entry.Audit)
+            ? new PendingWrite(kind, entry.At,
+                entry.Reports is null ? null : [new ReportBatch([.. entry.Reports.Select(r => r.ToReport(SpillFile.Options))], entry.At)],
+                entry.Alerts, entry.Scores, entry.Snapshots, entry.GradeChanges, entry.Audit)
             : throw new InvalidDataException($"unknown spilled write kind '{entry.Kind}'");
     }
 
@@ -384,7 +401,7 @@ public sealed class HistoryWriter : IAsyncDisposable
     private sealed record Item(
         Kind Kind,
         DateTimeOffset At,
-        ArraySegment<Report>? Reports = null,
+        ReportBatch? Reports = null,
         IReadOnlyList<Alert>? Alerts = null,
         IReadOnlyList<RiskScoreRecord>? Scores = null,
         IReadOnlyList<RiskSnapshot>? Snapshots = null,

@@ -52,6 +52,22 @@ public class HistoryStoreConformanceTests(string backend)
     }
 
     [Test]
+    public async Task AppendReportBatches_TwoArrivalsOneRetried_EachStoredOnceWithItsArrival()
+    {
+        await using var stores = new Stores();
+        var store = await stores.CreateAsync(backend);
+        var first = new ReportBatch([Coldchain("r-1", E1, "350102", T0, -20), Coldchain("r-2", E1, "350102", T0, -21)], T0.AddHours(1));
+        var second = new ReportBatch([Coldchain("r-3", E2, "110105", T0, -22)], T0.AddHours(2));
+        await store.AppendReportBatchesAsync([first], CancellationToken.None);
+
+        await store.AppendReportBatchesAsync([first, second], CancellationToken.None);
+
+        var seen = new List<(string, DateTimeOffset)>();
+        await store.ForEachReportIdAsync(DateTimeOffset.UnixEpoch, (_, id, at) => seen.Add((id, at)), CancellationToken.None);
+        Assert.That(seen.OrderBy(s => s.Item1), Is.EqualTo(new[] { ("r-1", T0.AddHours(1)), ("r-2", T0.AddHours(1)), ("r-3", T0.AddHours(2)) }));
+    }
+
+    [Test]
     public async Task ForEachReportId_Everything_VisitsEachStoredReportOnce()
     {
         var seen = new List<(string Enterprise, string ReportId)>();

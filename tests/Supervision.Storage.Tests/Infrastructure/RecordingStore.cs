@@ -12,6 +12,10 @@ namespace Supervision.Storage.Tests.Infrastructure;
 public sealed class RecordingStore(IHistoryStore inner, Task? gate = null, bool failing = false) : IHistoryStore
 {
     private readonly List<string> _firstIds = [];
+    private int _reportWrites;
+
+    /// <summary>Calls that appended reports.</summary>
+    public int ReportWrites => Volatile.Read(ref _reportWrites);
 
     public IReadOnlyList<string> WrittenBatchFirstIds
     {
@@ -32,9 +36,25 @@ public sealed class RecordingStore(IHistoryStore inner, Task? gate = null, bool 
             await gate;
         }
         await inner.AppendReportsAsync(reports, receivedAt, cancellation);
+        Interlocked.Increment(ref _reportWrites);
         lock (_firstIds)
         {
             _firstIds.Add(reports[0].ReportId);
+        }
+    }
+
+    public async Task AppendReportBatchesAsync(IReadOnlyList<ReportBatch> batches, CancellationToken cancellation)
+    {
+        Refuse();
+        if (gate is not null)
+        {
+            await gate;
+        }
+        await inner.AppendReportBatchesAsync(batches, cancellation);
+        Interlocked.Increment(ref _reportWrites);
+        lock (_firstIds)
+        {
+            _firstIds.AddRange(batches.Where(b => b.Count > 0).Select(b => b.Reports[0].ReportId));
         }
     }
 

@@ -91,6 +91,36 @@ public class HistoryWriterTests
     }
 
     [Test]
+    public async Task Enqueue_BatchesQueuedWhileStoreBusy_OneAppendInOrderEachWithItsArrivalTime()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = await _stores.CreateAsync(Stores.DuckDb);
+        var store = new RecordingStore(inner, gate.Task);
+        await using var writer = new HistoryWriter(store, TimeProvider.System, new HistoryWriterOptions { Capacity = 8 }, e => Assert.Fail(e.Message));
+        var at = T0.AddDays(1);
+        ReportBatch Part(string prefix, int count, int second) =>
+            new([.. Enumerable.Range(0, count).Select(i => Coldchain($"{prefix}{i}", E1, "350102", T0.AddSeconds(i), -20))], at.AddSeconds(second));
+
+        await writer.EnqueueReportsAsync(Part("a", 2, 0), CancellationToken.None);
+        await Task.Delay(200);
+        // Three batches (one of them empty) wait behind the first: one append, each keeping its arrival time.
+        await writer.EnqueueReportsAsync(Part("b", 3, 1), CancellationToken.None);
+        await writer.EnqueueReportsAsync(Part("c", 0, 2), CancellationToken.None);
+        await writer.EnqueueReportsAsync(Part("d", 2, 3), CancellationToken.None);
+        gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.That(store.ReportWrites, Is.EqualTo(2));
+        Assert.That(store.WrittenBatchFirstIds, Is.EqualTo(new[] { "a0", "b0", "d0" }));
+        var stored = new List<(string, DateTimeOffset)>();
+        await inner.ForEachReportIdAsync(DateTimeOffset.UnixEpoch, (_, id, received) => stored.Add((id, received)), CancellationToken.None);
+        Assert.That(stored.OrderBy(s => s.Item1), Is.EqualTo(new[]
+        {
+            ("a0", at), ("a1", at), ("b0", at.AddSeconds(1)), ("b1", at.AddSeconds(1)), ("b2", at.AddSeconds(1)), ("d0", at.AddSeconds(3)), ("d1", at.AddSeconds(3)),
+        }));
+    }
+
+    [Test]
     public async Task Constructor_SpillLeftByEarlierRun_ReplaysItFirst()
     {
         var spill = Path.Combine(_stores.NewDirectory(), "spill");
