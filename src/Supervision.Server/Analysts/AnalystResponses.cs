@@ -30,8 +30,7 @@ public static class AnalystResponses
         var caller = services.GetRequiredService<AnalystAccess>().Identify(http.Request);
         if (caller is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unknown analyst key",
-                detail: $"the {AnalystAccess.Header} header does not name a configured analyst key");
+            return UnknownKey();
         }
         if (privilegedOnly && !caller.IsPrivileged)
         {
@@ -57,6 +56,11 @@ public static class AnalystResponses
         }
         return Results.Json(json(rows), statusCode: StatusCodes.Status200OK);
     }
+
+    /// <summary>The answer to an <c>X-Analyst-Key</c> that names no configured key.</summary>
+    public static IResult UnknownKey() =>
+        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unknown analyst key",
+            detail: $"the {AnalystAccess.Header} header does not name a configured analyst key");
 
     /// <summary>A page of items and where the next one starts (null on the last page).</summary>
     public static object Page<T>(IReadOnlyList<T> items, int offset, int limit) =>

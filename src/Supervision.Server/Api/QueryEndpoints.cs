@@ -28,8 +28,7 @@ public static class QueryEndpoints
         var caller = access.Identify(http.Request);
         if (caller is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unknown analyst key",
-                detail: $"the {AnalystAccess.Header} header does not name a configured analyst key");
+            return AnalystResponses.UnknownKey();
         }
         if (caller.Role == AnalystCaller.Public)
         {

@@ -37,6 +37,7 @@ public sealed class SupervisionEngine
     private readonly AlertHistory _alertHistory;
     private readonly OnlineAnomalyDetector _detector;
     private readonly Dictionary<(int Enterprise, string Subject, string Metric), int> _seriesIndex = [];
+    private readonly Dictionary<(int Enterprise, string First, string Second), int> _subjectIndex = [];
     private SeriesState[] _series = new SeriesState[64];
     private byte[] _grade = [];
     private long[] _gradedHour = [];
@@ -269,14 +270,14 @@ public sealed class SupervisionEngine
             _window.AddReading(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, false, 0, 0);
             return;
         }
-        var subject = string.Concat(residue.Commodity, "/", residue.Pesticide);
         var over = residue.ValueMgKg > limit.MrlMgKg;
         _window.AddSampling(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, over);
-        ref var slot = ref Judged(in report, enterprise, subject, over, changes, out var raise);
+        ref var slot = ref Judged(in report, enterprise, SubjectIndex(enterprise, residue.Commodity, residue.Pesticide), over, changes, out var raise);
         if (!raise)
         {
             return;
         }
+        var subject = string.Concat(residue.Commodity, "/", residue.Pesticide);
         var table = _residueLimits.IsSample ? "GB 2763 sample table" : "GB 2763";
         var summary = string.Create(CultureInfo.InvariantCulture, $"{residue.Commodity}: {residue.Pesticide} at {residue.ValueMgKg:0.###} mg/kg, over the limit of {limit.MrlMgKg:0.###} mg/kg for {limit.Food} ({table})");
         ExplanationItem[] explanation =
@@ -289,14 +290,14 @@ public sealed class SupervisionEngine
 
     private void Sampling(in Report report, int enterprise, FoodSampling sampling, List<Alert> changes)
     {
-        var subject = string.Concat(sampling.Product, "/", sampling.TestItem);
         var over = sampling.Value > sampling.Limit;
         _window.AddSampling(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, over);
-        ref var slot = ref Judged(in report, enterprise, subject, over, changes, out var raise);
+        ref var slot = ref Judged(in report, enterprise, SubjectIndex(enterprise, sampling.Product, sampling.TestItem), over, changes, out var raise);
         if (!raise)
         {
             return;
         }
+        var subject = string.Concat(sampling.Product, "/", sampling.TestItem);
         var summary = string.Create(CultureInfo.InvariantCulture, $"sample of {sampling.Product}: {sampling.TestItem} at {sampling.Value:0.###} {sampling.Unit}, over the limit of {sampling.Limit:0.###} {sampling.Unit}");
         ExplanationItem[] explanation = [new("value", sampling.Value, sampling.Limit, null)];
         Raise(ref slot.Alert, in report, enterprise, RuleIds.SamplingOverLimit, subject, SampleSeverity(sampling.Value, sampling.Limit), summary, explanation, report.ObservedAt, changes);
@@ -305,9 +306,9 @@ public sealed class SupervisionEngine
     // The state of a subject judged report by report (a commodity and pesticide, a product and test item, a batch).
     // A failing report raises or extends the subject's alert (`raise`); a later passing one resolves it. A report
     // older than the subject's newest changes nothing; one as old counts (two samples may share a minute).
-    private ref DeviceState Judged(in Report report, int enterprise, string subject, bool failed, List<Alert> changes, out bool raise)
+    private ref DeviceState Judged(in Report report, int enterprise, int subject, bool failed, List<Alert> changes, out bool raise)
     {
-        ref var state = ref Device(enterprise, subject);
+        ref var state = ref _devices[subject];
         var at = report.ObservedAt.UtcTicks;
         raise = false;
         if (at < state.LastObserved)
@@ -333,7 +334,7 @@ public sealed class SupervisionEngine
         var expired = batch.Movement == Movement.Out && daysPast > 0;
         _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, expired);
         var subject = string.Concat(batch.ApprovalNo, "/", batch.BatchNo);
-        ref var slot = ref Judged(in report, enterprise, subject, expired, changes, out var raise);
+        ref var slot = ref Judged(in report, enterprise, DeviceIndex(enterprise, subject, out _), expired, changes, out var raise);
         if (!raise)
         {
             return;
@@ -350,7 +351,7 @@ public sealed class SupervisionEngine
         var daysPast = today.DayNumber - end.DayNumber;
         _window.AddBatch(enterprise, report.ObservedAt.UtcTicks / TimeSpan.TicksPerHour, daysPast > 0);
         var subject = string.Concat(batch.LicenceNo, "/", batch.BatchNo);
-        ref var slot = ref Judged(in report, enterprise, subject, daysPast > 0, changes, out var raise);
+        ref var slot = ref Judged(in report, enterprise, DeviceIndex(enterprise, subject, out _), daysPast > 0, changes, out var raise);
         if (!raise)
         {
             return;
@@ -438,6 +439,18 @@ public sealed class SupervisionEngine
             most = Math.Max(most, (at - _devices[e.Index].Due) / (double)TimeSpan.TicksPerDay);
         }
         return (float)Math.Round(most, 2);
+    }
+
+    // A sampled subject named by two strings (commodity and pesticide, product and test item): its device slot, found
+    // without building its name, which only a new subject or an alert needs.
+    private int SubjectIndex(int enterprise, string first, string second)
+    {
+        if (!_subjectIndex.TryGetValue((enterprise, first, second), out var index))
+        {
+            index = DeviceIndex(enterprise, string.Concat(first, "/", second), out _);
+            _subjectIndex.Add((enterprise, first, second), index);
+        }
+        return index;
     }
 
     private Severity SampleSeverity(double value, double limit) =>

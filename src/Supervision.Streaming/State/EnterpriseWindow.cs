@@ -74,7 +74,12 @@ internal sealed class EnterpriseWindow
     }
 
     /// <summary>A sample judged against its limit.</summary>
-    public void AddSampling(int enterprise, long hour, bool failed)
+    public void AddSampling(int enterprise, long hour, bool failed) => AddJudged(enterprise, hour, failed, sample: true);
+
+    /// <summary>A batch report (a drug movement, a food batch); expired when it moves or is reported past its expiry.</summary>
+    public void AddBatch(int enterprise, long hour, bool expired) => AddJudged(enterprise, hour, expired, sample: false);
+
+    private void AddJudged(int enterprise, long hour, bool failed, bool sample)
     {
         var i = Bucket(enterprise, hour);
         if (i < 0)
@@ -86,24 +91,14 @@ internal sealed class EnterpriseWindow
         if (failed)
         {
             bucket.OverLimit++;
-            bucket.FailedSamplings++;
-        }
-    }
-
-    /// <summary>A batch report (a drug movement, a food batch); expired when it moves or is reported past its expiry.</summary>
-    public void AddBatch(int enterprise, long hour, bool expired)
-    {
-        var i = Bucket(enterprise, hour);
-        if (i < 0)
-        {
-            return;
-        }
-        ref var bucket = ref _buckets[i];
-        bucket.Readings++;
-        if (expired)
-        {
-            bucket.OverLimit++;
-            bucket.ExpiredBatches++;
+            if (sample)
+            {
+                bucket.FailedSamplings++;
+            }
+            else
+            {
+                bucket.ExpiredBatches++;
+            }
         }
     }
 

@@ -19,13 +19,7 @@ public class DrugAndAgriRuleTests
         _changes = [];
     }
 
-    private void Feed(params Report[] reports)
-    {
-        foreach (var report in reports)
-        {
-            _engine.Process(new ReportBatch([report], report.ObservedAt), _changes);
-        }
-    }
+    private void Feed(params Report[] reports) => ReadingStreams.Feed(_engine, _changes, reports);
 
     private static Report DrugStore(int minute, double temperature, DrugStorageClass storage = DrugStorageClass.Cold) =>
         new($"W-{minute}", Enterprise, Region, ReportKind.DrugStorage, Start.AddMinutes(minute), new DrugStorageReading("W-01", storage, temperature));

@@ -20,13 +20,7 @@ public class InspectionAndBatchRuleTests
         _changes = [];
     }
 
-    private void Feed(params Report[] reports)
-    {
-        foreach (var report in reports)
-        {
-            _engine.Process(new ReportBatch([report], report.ObservedAt), _changes);
-        }
-    }
+    private void Feed(params Report[] reports) => ReadingStreams.Feed(_engine, _changes, reports);
 
     private static Report Inspection(DateTimeOffset at, DateOnly inspected, DateOnly due, InspectionResult result = InspectionResult.Pass) =>
         new($"I-{at:yyyyMMddHHmm}", Enterprise, Region, ReportKind.EquipmentInspection, at, new EquipmentInspection("E-01", EquipmentType.Elevator, inspected, result, due));
@@ -113,8 +107,7 @@ public class AcknowledgeTests
     {
         var engine = new SupervisionEngine(new RuleOptions(), new FixedScorer(0.42));
         var changes = new List<Alert>();
-        void Feed(int minute, double temperature) =>
-            engine.Process(new ReportBatch([ColdChain(Start.AddMinutes(minute), temperature)], Start.AddMinutes(minute)), changes);
+        void Feed(int minute, double temperature) => ReadingStreams.Feed(engine, changes, ColdChain(Start.AddMinutes(minute), temperature));
         for (var m = 0; m <= 10; m++)
         {
             Feed(m, -12);

@@ -1,8 +1,10 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Domain.Reports;
 using Supervision.Scoring.Models;
+using Supervision.Streaming.Pipeline;
 
 namespace Supervision.Streaming.Tests.Pipeline;
 
@@ -18,6 +20,15 @@ internal static class ReadingStreams
 
     public static Report Elevator(DateTimeOffset at, double trapped) =>
         new($"E-{at:HHmmss}", Enterprise, Region, ReportKind.EquipmentTelemetry, at, new EquipmentTelemetry("E-01", EquipmentType.Elevator, EquipmentMetrics.TrappedPassenger, trapped));
+
+    /// <summary>Runs each report through <paramref name="engine"/> as a batch of its own, observed when it was.</summary>
+    public static void Feed(SupervisionEngine engine, List<Alert> changes, params Report[] reports)
+    {
+        foreach (var report in reports)
+        {
+            engine.Process(new ReportBatch([report], report.ObservedAt), changes);
+        }
+    }
 
     /// <summary>One batch per entry, delivered at <see cref="Start"/> plus its minute on <paramref name="scheduler"/>.</summary>
     public static IObservable<ReportBatch> AtMinutes(IScheduler scheduler, IEnumerable<(double Minute, Func<DateTimeOffset, Report> Make)> readings) =>
