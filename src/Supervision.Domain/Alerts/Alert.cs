@@ -44,6 +44,9 @@ public sealed record Alert
     public required double RiskScore { get; init; }
     public required string RuleId { get; init; }
     public required string ModelVersion { get; init; }
+
+    /// <summary>The version of the rule set that judged it (<c>rules@</c> and a digest of the rule options and data in force).</summary>
+    public string RuleVersion { get; init; } = "";
     public required IReadOnlyList<ExplanationItem> Explanation { get; init; }
 
     /// <summary>One line an inspector reads first, e.g. "frozen store F-17 at -14.5 °C, above -18 °C for 23 min".</summary>

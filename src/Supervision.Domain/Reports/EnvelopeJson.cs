@@ -51,6 +51,8 @@ public static class EnvelopeJson
         DrugBatch p => [("approvalNo", p.ApprovalNo), ("batchNo", p.BatchNo), ("expiry", Date(p.Expiry)), ("quantity", p.Quantity), ("movement", p.Movement.Name())],
         DrugAdverseEvent p => [("product", p.Product), ("reaction", p.Reaction), ("serious", p.Serious)],
         AgriResidue p => [("commodity", p.Commodity), ("pesticide", p.Pesticide), ("valueMgKg", p.ValueMgKg)],
+        AgriOrigin { FromEnterpriseId.Length: > 0 } p =>
+            [("traceCode", p.TraceCode), ("commodity", p.Commodity), ("originRegion", p.OriginRegion.ToString()), ("quantityKg", p.QuantityKg), ("fromEnterpriseId", p.FromEnterpriseId)],
         AgriOrigin p => [("traceCode", p.TraceCode), ("commodity", p.Commodity), ("originRegion", p.OriginRegion.ToString()), ("quantityKg", p.QuantityKg)],
         EquipmentInspection p => [("equipmentId", p.EquipmentId), ("equipmentType", p.EquipmentType.Name()), ("inspectedAt", Date(p.InspectedAt)), ("result", p.Result.Name()), ("nextDueDate", Date(p.NextDueDate))],
         _ => throw new NotSupportedException($"no envelope writer for {payload.GetType().Name}"),

@@ -42,8 +42,12 @@ public sealed record DrugAdverseEvent(string Product, string Reaction, bool Seri
 /// <summary><c>agri.residue</c>: a pesticide residue measurement on a commodity.</summary>
 public sealed record AgriResidue(string Commodity, string Pesticide, double ValueMgKg) : ReportPayload;
 
-/// <summary><c>agri.origin</c>: a traceability record linking a lot to its origin.</summary>
-public sealed record AgriOrigin(string TraceCode, string Commodity, Identifiers.RegionCode OriginRegion, double QuantityKg) : ReportPayload;
+/// <summary>
+/// <c>agri.origin</c>: one link of a lot's traceability chain: the reporting enterprise holds
+/// <paramref name="QuantityKg"/> of the lot <paramref name="TraceCode"/>, grown in <paramref name="OriginRegion"/>,
+/// received from <paramref name="FromEnterpriseId"/> (empty for the origin link, the grower's own report).
+/// </summary>
+public sealed record AgriOrigin(string TraceCode, string Commodity, Identifiers.RegionCode OriginRegion, double QuantityKg, string FromEnterpriseId = "") : ReportPayload;
 
 /// <summary>Outcome of a periodic inspection.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InspectionResult>))]

@@ -44,4 +44,7 @@ public static class EquipmentMetrics
 
     /// <summary>Boiler or vessel working pressure in MPa.</summary>
     public const string PressureMpa = "pressure_mpa";
+
+    /// <summary>Elevator car speed in m/s.</summary>
+    public const string SpeedMs = "speed_ms";
 }

@@ -312,7 +312,7 @@ public static class PayloadFields
         ["warehouseId"] = "text", ["approvalNo"] = "text", ["expiry"] = "date", ["movement"] = "text",
         ["reaction"] = "text", ["serious"] = "flag",
         ["commodity"] = "text", ["pesticide"] = "text", ["valueMgKg"] = "mass fraction",
-        ["traceCode"] = "text", ["originRegion"] = "text", ["quantityKg"] = "mass",
+        ["traceCode"] = "text", ["originRegion"] = "text", ["quantityKg"] = "mass", ["fromEnterpriseId"] = "text",
         ["inspectedAt"] = "date", ["result"] = "text", ["nextDueDate"] = "date",
     };
 

@@ -114,6 +114,24 @@ public ref struct PayloadReader
         return text;
     }
 
+    /// <summary>An optional string that <paramref name="validate"/> accepts; empty when the field is absent or null.</summary>
+    public string OptionalCode(string name, int maxLength, Func<string, string?> validate)
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (_fields[i].Name == name)
+            {
+                if (_fields[i].Kind == RawValueKind.Null)
+                {
+                    _used |= 1UL << i;
+                    return string.Empty;
+                }
+                return RequiredCode(name, maxLength, validate);
+            }
+        }
+        return string.Empty;
+    }
+
     /// <summary>A required whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public int RequiredInt(string name, int min, int max, string unit)
     {

@@ -283,7 +283,8 @@ public sealed class ReportValidator
                 reader.RequiredString("traceCode", MaxIdLength),
                 reader.RequiredString("commodity", MaxTextLength),
                 ReadRegion(ref reader, "originRegion"),
-                reader.RequiredNumber("quantityKg", 0, 1e12, "kg")),
+                reader.RequiredNumber("quantityKg", 0, 1e12, "kg"),
+                reader.OptionalCode("fromEnterpriseId", EnterpriseId.Length, s => EnterpriseId.Validate(s))),
             ReportKind.EquipmentInspection => ReadInspection(ref reader),
             _ => throw new InvalidOperationException($"no payload schema for kind {kind}"),
         };

@@ -48,6 +48,32 @@ public struct AnomalyState
 
     /// <summary>Its current spread estimate (about one standard deviation of normal noise).</summary>
     public readonly double Sigma => Spread;
+
+    /// <summary>Writes the state (engine snapshots); <see cref="ReadFrom"/> restores it exactly.</summary>
+    public readonly void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Seen);
+        writer.Write(Level);
+        writer.Write(Spread);
+        writer.Write(CusumUp);
+        writer.Write(CusumDown);
+        writer.Write(OverLimit);
+        writer.Write(Last);
+        writer.Write(Repeats);
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    public static AnomalyState ReadFrom(BinaryReader reader) => new()
+    {
+        Seen = reader.ReadInt32(),
+        Level = reader.ReadDouble(),
+        Spread = reader.ReadDouble(),
+        CusumUp = reader.ReadDouble(),
+        CusumDown = reader.ReadDouble(),
+        OverLimit = reader.ReadInt32(),
+        Last = reader.ReadDouble(),
+        Repeats = reader.ReadInt32(),
+    };
 }
 
 /// <summary>

@@ -153,10 +153,11 @@ public sealed class PipelineHost : BackgroundService
             {
                 if (work is Acknowledgement acknowledgement)
                 {
-                    var alert = _pipeline.Engine.Acknowledge(acknowledgement.AlertId, out var changed);
-                    if (changed)
+                    var changes = new List<Alert>(1);
+                    var alert = _pipeline.Engine.Acknowledge(acknowledgement.AlertId, changes);
+                    if (changes.Count > 0)
                     {
-                        _acknowledged.OnNext([alert!]);
+                        _acknowledged.OnNext(changes);
                     }
                     acknowledgement.Done.TrySetResult(alert);
                     continue;

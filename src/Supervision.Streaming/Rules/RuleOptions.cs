@@ -62,22 +62,56 @@ public sealed class RuleOptions
     /// <summary>Credit grade thresholds.</summary>
     public GradingOptions Grading { get; set; } = new();
 
-    private ResidueLimits? _residueLimits;
+    /// <summary>CSV of recalled batches (<c>kind,licenceNo,batchNo,recalledOn,reason</c>); empty: none.</summary>
+    public string RecallListFile { get; set; } = "";
 
-    /// <summary>The residue tables the files name, loaded once.</summary>
-    /// <exception cref="ResidueTableException">A file is missing or malformed.</exception>
-    public ResidueLimits ResidueTable() => _residueLimits ??= ResidueLimits.Load(ResidueLimitsFile, FoodClassificationFile);
+    /// <summary>CSV of registered special equipment with rated values and commissioning dates; empty: none registered.</summary>
+    public string EquipmentRegisterFile { get; set; } = "";
 
-    /// <summary>Checks the values; returns the first problem, naming the key, or null.</summary>
+    /// <summary>
+    /// A JSON file with the same keys as this section, layered over it and watched: edit it to change rule options
+    /// without a restart. Empty: <c>rules.json</c> in the data directory.
+    /// </summary>
+    public string File { get; set; } = "";
+
+    /// <summary>How out of order a source's reports may arrive: <c>drop</c> (store and count, do not judge) or <c>adjust</c>.</summary>
+    public string DisorderPolicy { get; set; } = "drop";
+
+    /// <summary>How far behind its source's newest report a report is still judged as it is.</summary>
+    public TimeSpan Lateness { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Silent loggers (no data).</summary>
+    public SilenceOptions Silence { get; set; } = new();
+
+    /// <summary>The periodic-inspection calendar of elevators.</summary>
+    public CalendarOptions Calendar { get; set; } = new();
+
+    /// <summary>Equipment faults from telemetry.</summary>
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>Traceability chains of agricultural lots.</summary>
+    public TraceabilityOptions Traceability { get; set; } = new();
+
+    /// <summary>How long state that can no longer matter is kept before it is evicted.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The disorder policy the options name.</summary>
+    public Pipeline.DisorderPolicy Disorder() => Pipeline.DisorderPolicy.FromName(DisorderPolicy, Lateness) ?? Pipeline.DisorderPolicy.Default;
+
+    /// <summary>Checks the values (not the data files: <see cref="RuleSet.Load"/> reads those); returns the first problem, naming the key, or null.</summary>
     public string? Validate()
     {
-        try
+        if (Pipeline.DisorderPolicy.FromName(DisorderPolicy, Lateness) is null)
         {
-            ResidueTable();
+            return $"Rules:DisorderPolicy '{DisorderPolicy}' must be 'drop' or 'adjust'";
         }
-        catch (ResidueTableException e)
+        if (Lateness < TimeSpan.Zero)
         {
-            return "Rules:ResidueLimitsFile / Rules:FoodClassificationFile: " + e.Message;
+            return "Rules:Lateness must not be negative";
+        }
+        if ((Silence.Validate() ?? Calendar.Validate() ?? Faults.Validate() ?? Traceability.Validate() ?? Retention.Validate()) is { } nested)
+        {
+            return nested;
         }
         if (!(DrugColdMinC < DrugColdMaxC && DrugNormalMinC < DrugNormalMaxC))
         {
@@ -133,4 +167,14 @@ public static class RuleIds
     public const string InspectionOverdue = "tsg.inspection.overdue";
     public const string DrugBatchExpired = "drug.batch.expired";
     public const string FoodBatchExpired = "food.batch.expired";
+    public const string DrugExpiredStock = "drug.batch.expired_stock";
+    public const string RecalledBatchMoved = "recall.batch.moved";
+    public const string SilentLogger = "device.silent";
+    public const string InspectionCalendar = "tsg.inspection.calendar";
+    public const string ElevatorDoorFault = "tsg.elevator.door_fault";
+    public const string ElevatorOverspeed = "tsg.elevator.overspeed";
+    public const string PressureOverRating = "tsg.pressure.over_rating";
+    public const string TraceBreak = "agri.trace.break";
+    public const string TraceOrigin = "agri.trace.origin";
+    public const string TraceQuantity = "agri.trace.quantity";
 }

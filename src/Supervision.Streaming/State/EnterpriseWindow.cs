@@ -17,7 +17,7 @@ internal struct WindowTotals
 /// Per-enterprise counters over the last 24 hours of event time, in hourly buckets held in flat arrays
 /// indexed by the enterprise's dense id. A bucket is reset when its hour comes round again.
 /// </summary>
-internal sealed class EnterpriseWindow
+public sealed class EnterpriseWindow
 {
     private const int Hours = 24;
     private long[] _hour = [];
@@ -102,8 +102,87 @@ internal sealed class EnterpriseWindow
         }
     }
 
+    /// <summary>
+    /// Writes the non-empty buckets of the first <paramref name="enterprises"/> enterprises compactly: per bucket its
+    /// slot, hour and a mask of the counters that are not zero, then those counters (most buckets hold a reading
+    /// count and little else).
+    /// </summary>
+    public void Write(BinaryWriter writer, int enterprises)
+    {
+        var end = Math.Min(enterprises * Hours, _hour.Length);
+        var used = 0;
+        for (var i = 0; i < end; i++)
+        {
+            used += _hour[i] != 0 ? 1 : 0;
+        }
+        writer.Write(used);
+        Span<float> values = stackalloc float[8];
+        for (var i = 0; i < end; i++)
+        {
+            if (_hour[i] == 0)
+            {
+                continue;
+            }
+            ref readonly var b = ref _buckets[i];
+            values[0] = b.Readings;
+            values[1] = b.OverLimit;
+            values[2] = b.ExcursionMinutes;
+            values[3] = b.Trapped;
+            values[4] = b.MaxExcess;
+            values[5] = b.AdverseEvents;
+            values[6] = b.FailedSamplings;
+            values[7] = b.ExpiredBatches;
+            byte mask = 0;
+            for (var f = 0; f < 8; f++)
+            {
+                mask |= values[f] != 0 ? (byte)(1 << f) : (byte)0;
+            }
+            writer.Write7BitEncodedInt(i);
+            writer.Write7BitEncodedInt64(_hour[i]);
+            writer.Write(mask);
+            for (var f = 0; f < 8; f++)
+            {
+                if ((mask & (1 << f)) != 0)
+                {
+                    writer.Write(values[f]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
+    public void Read(BinaryReader reader, int enterprises)
+    {
+        _hour = [];
+        _buckets = [];
+        EnsureCapacity(enterprises);
+        var used = reader.ReadInt32();
+        Span<float> values = stackalloc float[8];
+        for (var u = 0; u < used; u++)
+        {
+            var i = reader.Read7BitEncodedInt();
+            _hour[i] = reader.Read7BitEncodedInt64();
+            var mask = reader.ReadByte();
+            for (var f = 0; f < 8; f++)
+            {
+                values[f] = (mask & (1 << f)) != 0 ? reader.ReadSingle() : 0;
+            }
+            _buckets[i] = new WindowTotals
+            {
+                Readings = values[0],
+                OverLimit = values[1],
+                ExcursionMinutes = values[2],
+                Trapped = values[3],
+                MaxExcess = values[4],
+                AdverseEvents = values[5],
+                FailedSamplings = values[6],
+                ExpiredBatches = values[7],
+            };
+        }
+    }
+
     /// <summary>Sums the buckets of the 24 hours up to and including <paramref name="hour"/>.</summary>
-    public WindowTotals Sum(int enterprise, long hour)
+    internal WindowTotals Sum(int enterprise, long hour)
     {
         var totals = default(WindowTotals);
         var start = enterprise * Hours;

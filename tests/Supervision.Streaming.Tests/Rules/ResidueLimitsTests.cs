@@ -1,3 +1,4 @@
+using Supervision.Streaming.Rules.Data;
 using Supervision.Simulation.Feeds;
 using Supervision.Streaming.Rules;
 
@@ -64,7 +65,7 @@ public class ResidueLimitsTests
     public void Load_BadLimitsFile_NamesFileAndLine(string text, string expected)
     {
         var path = Write("limits.csv", text);
-        var error = Assert.Throws<ResidueTableException>(() => ResidueLimits.Load(path, null));
+        var error = Assert.Throws<RuleDataException>(() => ResidueLimits.Load(path, null));
         Assert.That(error!.Message, Is.EqualTo(path + (expected.StartsWith("line", StringComparison.Ordinal) ? " " : ": ") + expected));
     }
 
@@ -72,7 +73,7 @@ public class ResidueLimitsTests
     public void Load_CommodityClassifiedTwice_IsRefused()
     {
         var path = Write("classes.csv", "commodity,subgroup,group\n菠菜,叶菜类,蔬菜\n菠菜,茎菜类,蔬菜\n");
-        var error = Assert.Throws<ResidueTableException>(() => ResidueLimits.Load(null, path));
+        var error = Assert.Throws<RuleDataException>(() => ResidueLimits.Load(null, path));
         Assert.That(error!.Message, Is.EqualTo($"{path} line 3: commodity '菠菜' is classified twice"));
     }
 
@@ -80,6 +81,7 @@ public class ResidueLimitsTests
     public void Validate_MissingFile_NamesTheKeyAndThePath()
     {
         var options = new RuleOptions { ResidueLimitsFile = Path.Combine(_directory, "absent.csv") };
-        Assert.That(options.Validate(), Does.StartWith("Rules:ResidueLimitsFile / Rules:FoodClassificationFile: " + options.ResidueLimitsFile + ": cannot be read"));
+        var error = Assert.Throws<RuleDataException>(() => RuleSet.Load(options));
+        Assert.That(error!.Message, Does.StartWith("Rules:ResidueLimitsFile / Rules:FoodClassificationFile: " + options.ResidueLimitsFile + ": cannot be read"));
     }
 }

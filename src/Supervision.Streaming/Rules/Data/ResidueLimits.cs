@@ -1,15 +1,12 @@
 using System.Globalization;
-using System.Reflection;
 
-namespace Supervision.Streaming.Rules;
+
+namespace Supervision.Streaming.Rules.Data;
 
 /// <summary>The limit a residue measurement is judged against, and the food entry of the table it came from.</summary>
 /// <param name="MrlMgKg">Maximum residue limit, mg/kg.</param>
 /// <param name="Food">The commodity, subgroup or group the limit is set for.</param>
 public readonly record struct ResidueLimit(double MrlMgKg, string Food);
-
-/// <summary>A residue table file that cannot be used: which file, which line, what is wrong.</summary>
-public sealed class ResidueTableException(string message) : Exception(message);
 
 /// <summary>
 /// Maximum residue limits in the shape of GB 2763: limits per pesticide and food, where the food is a commodity, a
@@ -46,27 +43,27 @@ public sealed class ResidueLimits
     /// classification from <paramref name="classificationFile"/> (header <c>commodity,subgroup,group</c>); null or
     /// empty takes the built-in sample for that table. Lines starting with <c>#</c> and blank lines are skipped.
     /// </summary>
-    /// <exception cref="ResidueTableException">A file is missing or a line is malformed; the message names file and line.</exception>
+    /// <exception cref="RuleDataException">A file is missing or a line is malformed; the message names file and line.</exception>
     public static ResidueLimits Load(string? limitsFile, string? classificationFile)
     {
         var classification = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
-        Read(classificationFile, "gb2763-classification.sample.csv", ["commodity", "subgroup", "group"], (fields, where) =>
+        RuleTable.Read(classificationFile, "gb2763-classification.sample.csv", ["commodity", "subgroup", "group"], (fields, where) =>
         {
             if (!classification.TryAdd(fields[0], (fields[1], fields[2])))
             {
-                throw new ResidueTableException($"{where}: commodity '{fields[0]}' is classified twice");
+                throw new RuleDataException($"{where}: commodity '{fields[0]}' is classified twice");
             }
         });
         var limits = new Dictionary<(string, string), double>(PairComparer.Instance);
-        Read(limitsFile, "gb2763-limits.sample.csv", ["pesticide", "food", "mrlMgKg"], (fields, where) =>
+        RuleTable.Read(limitsFile, "gb2763-limits.sample.csv", ["pesticide", "food", "mrlMgKg"], (fields, where) =>
         {
             if (!double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var mrl) || !(mrl > 0) || double.IsInfinity(mrl))
             {
-                throw new ResidueTableException($"{where}: mrlMgKg '{fields[2]}' is not a positive number");
+                throw new RuleDataException($"{where}: mrlMgKg '{fields[2]}' is not a positive number");
             }
             if (!limits.TryAdd((fields[0], fields[1]), mrl))
             {
-                throw new ResidueTableException($"{where}: a limit for {fields[0]} on {fields[1]} is listed twice");
+                throw new RuleDataException($"{where}: a limit for {fields[0]} on {fields[1]} is listed twice");
             }
         });
         return new ResidueLimits(classification, limits, string.IsNullOrWhiteSpace(limitsFile));
@@ -93,71 +90,6 @@ public sealed class ResidueLimits
         var found = _limits.TryGetValue((pesticide, food), out var mrl);
         limit = found ? new ResidueLimit(mrl, food) : default;
         return found;
-    }
-
-    private static void Read(string? file, string sample, string[] header, Action<string[], string> row)
-    {
-        var name = string.IsNullOrWhiteSpace(file) ? "built-in " + sample : file;
-        TextReader reader;
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Supervision.Streaming.Rules.Data." + sample)
-                ?? throw new InvalidOperationException($"the build lost the embedded table {sample}");
-            reader = new StreamReader(stream);
-        }
-        else
-        {
-            try
-            {
-                reader = new StreamReader(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ResidueTableException($"{file}: cannot be read ({e.Message})");
-            }
-        }
-        using (reader)
-        {
-            var sawHeader = false;
-            var number = 0;
-            while (reader.ReadLine() is { } line)
-            {
-                number++;
-                if (line.Length == 0 || line.TrimStart().StartsWith('#') || string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-                var where = $"{name} line {number}";
-                var fields = line.Split(',');
-                for (var i = 0; i < fields.Length; i++)
-                {
-                    fields[i] = fields[i].Trim();
-                }
-                if (!sawHeader)
-                {
-                    if (!fields.SequenceEqual(header, StringComparer.OrdinalIgnoreCase))
-                    {
-                        throw new ResidueTableException($"{where}: expected the header '{string.Join(',', header)}', got '{line}'");
-                    }
-                    sawHeader = true;
-                    continue;
-                }
-                if (fields.Length != header.Length)
-                {
-                    throw new ResidueTableException($"{where}: expected {header.Length} fields ({string.Join(',', header)}), got {fields.Length}");
-                }
-                var empty = Array.FindIndex(fields, f => f.Length == 0);
-                if (empty >= 0)
-                {
-                    throw new ResidueTableException($"{where}: {header[empty]} is empty");
-                }
-                row(fields, where);
-            }
-            if (!sawHeader)
-            {
-                throw new ResidueTableException($"{name}: no header line '{string.Join(',', header)}'");
-            }
-        }
     }
 
     private sealed class PairComparer : IEqualityComparer<(string, string)>
