@@ -9,11 +9,11 @@ public sealed class SilenceOptions
     /// <summary>Never silent sooner than this, however often the logger usually reports.</summary>
     public TimeSpan MinSilence { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Reports a logger must have sent before its silence is judged (its usual interval is learnt from them).</summary>
-    public int LearnReports { get; set; } = 5;
+    /// <summary>Uploads a logger must have made before its silence is judged (its usual interval is learnt from them).</summary>
+    public int LearnArrivals { get; set; } = 5;
 
     public string? Validate() =>
         !(IntervalMultiple >= 1) ? "Rules:Silence:IntervalMultiple must be at least 1"
         : MinSilence <= TimeSpan.Zero ? "Rules:Silence:MinSilence must be positive"
-        : LearnReports < 2 ? "Rules:Silence:LearnReports must be at least 2" : null;
+        : LearnArrivals < 2 ? "Rules:Silence:LearnArrivals must be at least 2" : null;
 }

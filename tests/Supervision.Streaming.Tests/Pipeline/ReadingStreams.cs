@@ -21,6 +21,20 @@ internal static class ReadingStreams
     public static Report Elevator(DateTimeOffset at, double trapped) =>
         new($"E-{at:HHmmss}", Enterprise, Region, ReportKind.EquipmentTelemetry, at, new EquipmentTelemetry("E-01", EquipmentType.Elevator, EquipmentMetrics.TrappedPassenger, trapped));
 
+    public static readonly DateOnly Today = DateOnly.FromDateTime(Start.UtcDateTime);
+
+    public static Report DrugStore(int minute, double temperature, DrugStorageClass storage = DrugStorageClass.Cold) =>
+        new($"W-{minute}", Enterprise, Region, ReportKind.DrugStorage, Start.AddMinutes(minute), new DrugStorageReading("W-01", storage, temperature));
+
+    public static Report Residue(int minute, string commodity, string pesticide, double value) =>
+        new($"R-{minute}", Enterprise, Region, ReportKind.AgriResidue, Start.AddMinutes(minute), new AgriResidue(commodity, pesticide, value));
+
+    public static Report Inspection(DateTimeOffset at, DateOnly inspected, DateOnly due, InspectionResult result = InspectionResult.Pass) =>
+        new($"I-{at:yyyyMMddHHmm}", Enterprise, Region, ReportKind.EquipmentInspection, at, new EquipmentInspection("E-01", EquipmentType.Elevator, inspected, result, due));
+
+    public static Report DrugMovement(DateTimeOffset at, DateOnly expiry, Movement movement, string batch = "B001") =>
+        new($"D-{at:yyyyMMddHHmm}", Enterprise, Region, ReportKind.DrugBatch, at, new DrugBatch("国药准字H20001234", batch, expiry, 40, movement));
+
     /// <summary>Runs each report through <paramref name="engine"/> as a batch of its own, observed when it was.</summary>
     public static void Feed(SupervisionEngine engine, List<Alert> changes, params Report[] reports)
     {

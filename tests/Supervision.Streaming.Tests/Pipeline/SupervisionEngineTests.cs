@@ -1,155 +1,112 @@
-using System.Reactive.Concurrency;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
+using Supervision.Scoring.Features;
 using Supervision.Streaming.Pipeline;
 using Supervision.Streaming.Rules;
 using static Supervision.Streaming.Tests.Pipeline.ReadingStreams;
 
 namespace Supervision.Streaming.Tests.Pipeline;
 
-public class SupervisionEngineTests
+/// <summary>What the engine does for every rule: disorder policy, clock, features, snapshots, eviction.</summary>
+public class SupervisionEngineTests : Rules.RuleFixture
 {
-    private HistoricalScheduler _scheduler = null!;
-    private SupervisionEngine _engine = null!;
-    private List<Alert> _changes = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _scheduler = new HistoricalScheduler(Start);
-        _engine = new SupervisionEngine(new RuleOptions(), new FixedScorer(0.42));
-        _changes = [];
-    }
-
-    private void Run(IObservable<ReportBatch> stream)
-    {
-        using var subscription = stream.DetectAlerts(_engine).Subscribe(_changes.AddRange);
-        _scheduler.Start();
-    }
-
-    [Test]
-    public void ColdChain_ShortBlip_DoesNotAlert()
-    {
-        Run(FrozenSeries(_scheduler, -21, -20, -12, -11, -12, -20, -21, -21));
-        Assert.That(_changes, Is.Empty);
-    }
-
-    [Test]
-    public void ColdChain_SustainedExcursion_AlertsOnceThenResolves()
-    {
-        // Over the limit from minute 2 to minute 16 inclusive: 14 minutes of event time.
-        var temperatures = new[] { -21.0, -20 }.Concat(Enumerable.Repeat(-12.0, 15)).Concat([-20.0, -21]).ToArray();
-        Run(FrozenSeries(_scheduler, temperatures));
-
-        Assert.That(_changes.Select(a => a.AlertId).Distinct().Count(), Is.EqualTo(1));
-        var first = _changes[0];
-        Assert.That(first.Status, Is.EqualTo(AlertStatus.Open));
-        Assert.That(first.FirstSeen, Is.EqualTo(Start.AddMinutes(2)));
-        Assert.That(first.LastSeen, Is.EqualTo(Start.AddMinutes(12)), "opens once 10 minutes have passed");
-        Assert.That(first.Count, Is.EqualTo(1));
-        Assert.That(first.RuleId, Is.EqualTo(RuleIds.FrozenMax));
-        Assert.That(first.Severity, Is.EqualTo(Severity.Warning));
-        Assert.That(first.RiskScore, Is.EqualTo(0.42));
-        Assert.That(first.ModelVersion, Is.EqualTo("fixed@1"));
-        Assert.That(first.Summary, Is.EqualTo("frozen store F-17 at -12.0 °C, above -18 °C for 10 min"));
-        Assert.That(first.Explanation[0], Is.EqualTo(new ExplanationItem("temperatureC", -12, -18, null)));
-
-        var lastOpen = _changes[^2];
-        Assert.That(lastOpen.Count, Is.EqualTo(5), "minutes 12..16 each extend the open alert");
-        Assert.That(lastOpen.LastSeen, Is.EqualTo(Start.AddMinutes(16)));
-        Assert.That(_changes[^1].Status, Is.EqualTo(AlertStatus.Resolved));
-        Assert.That(_changes, Has.Count.EqualTo(6));
-    }
-
-    [Test]
-    public void ColdChain_ExcursionOverAnHour_BecomesCritical()
-    {
-        Run(FrozenSeries(_scheduler, Enumerable.Repeat(-15.0, 62).ToArray()));
-        Assert.That(_changes[0].Severity, Is.EqualTo(Severity.Warning));
-        Assert.That(_changes[^1].Severity, Is.EqualTo(Severity.Critical));
-    }
-
-    [Test]
-    public void ColdChain_ChilledBelowZero_AlertsWithLowerLimit()
-    {
-        var readings = Enumerable.Range(0, 11).Select(m => ((double)m, (Func<DateTimeOffset, Report>)(at => ColdChain(at, -2, FoodStorageClass.Chilled))));
-        Run(AtMinutes(_scheduler, readings));
-        var alert = _changes.Single();
-        Assert.That(alert.RuleId, Is.EqualTo(RuleIds.ChilledRange));
-        Assert.That(alert.Explanation[0].Limit, Is.EqualTo(0));
-        Assert.That(alert.Summary, Does.Contain("below 0 °C"));
-    }
-
-    [Test]
-    public void ColdChain_GapLongerThanTolerated_RestartsTheRun()
-    {
-        // Over the limit at minutes 0-5, silence, then again at 20-25: no 10-minute run was observed.
-        var minutes = Enumerable.Range(0, 6).Concat(Enumerable.Range(20, 6));
-        Run(AtMinutes(_scheduler, minutes.Select(m => ((double)m, (Func<DateTimeOffset, Report>)(at => ColdChain(at, -12))))));
-        Assert.That(_changes, Is.Empty);
-    }
-
     [Test]
     public void ColdChain_LateReading_DoesNotChangeState()
     {
         // A reading observed long ago arrives at minute 12, in range: it must not resolve the excursion.
         var readings = Enumerable.Range(0, 12).Select(m => ((double)m, (Func<DateTimeOffset, Report>)(at => ColdChain(at, -12))))
             .Append((12.5, at => ColdChain(at.AddMinutes(-30), -25)));
-        Run(AtMinutes(_scheduler, readings));
-        Assert.That(_changes.Select(a => a.Status), Is.EqualTo(new[] { AlertStatus.Open, AlertStatus.Open }));
+        Run(AtMinutes(Scheduler, readings));
+        Assert.That(Changes.Select(a => a.Status), Is.EqualTo(new[] { AlertStatus.Open, AlertStatus.Open }));
     }
 
     [Test]
-    public void Elevator_TrappedPassenger_IsCriticalAtOnceAndResolves()
+    public void Features_CountAdverseEventsAndFailedSamplings()
     {
-        var values = new[] { 0.0, 1, 1, 1, 0 };
-        Run(AtMinutes(_scheduler, values.Select((v, m) => ((double)m, (Func<DateTimeOffset, Report>)(at => Elevator(at, v))))));
-        Assert.That(_changes.Select(a => (a.Status, a.Count)), Is.EqualTo(new[]
-        {
-            (AlertStatus.Open, 1), (AlertStatus.Open, 2), (AlertStatus.Open, 3), (AlertStatus.Resolved, 3),
-        }));
-        Assert.That(_changes[0].Severity, Is.EqualTo(Severity.Critical));
-        Assert.That(_changes[0].RuleId, Is.EqualTo(RuleIds.ElevatorTrapped));
-        Assert.That(_changes[0].Key, Is.EqualTo("tsg.elevator.trapped|91350100M000100Y43|E-01"));
-    }
-
-    [Test]
-    public void TryGetFeatures_AfterExcursion_CountsMinutesAndShare()
-    {
-        Run(FrozenSeries(_scheduler, -21, -12, -12, -12, -21));
-        var features = new float[Scoring.Features.RiskFeatures.Count];
-        Assert.That(_engine.TryGetFeatures(Enterprise, Start.AddMinutes(5), features), Is.True);
-        Assert.That(features[Scoring.Features.RiskFeatures.Readings24h], Is.EqualTo(5));
-        Assert.That(features[Scoring.Features.RiskFeatures.ExcursionMinutes24h], Is.EqualTo(3));
-        Assert.That(features[Scoring.Features.RiskFeatures.OverLimitShare24h], Is.EqualTo(0.6f));
-        Assert.That(features[Scoring.Features.RiskFeatures.MaxExcessC24h], Is.EqualTo(6));
+        Feed(
+            new Report("AE-1", Enterprise, Region, ReportKind.DrugAdverseEvent, Start, new DrugAdverseEvent("布洛芬缓释胶囊", "皮疹", false)),
+            new Report("AE-2", Enterprise, Region, ReportKind.DrugAdverseEvent, Start.AddMinutes(1), new DrugAdverseEvent("布洛芬缓释胶囊", "过敏性休克", true)),
+            Residue(2, "韭菜", "腐霉利", 0.5),
+            Residue(3, "韭菜", "腐霉利", 0.1));
+        var features = new float[RiskFeatures.Count];
+        Assert.That(Engine.TryGetFeatures(Enterprise, Start.AddMinutes(3), features), Is.True);
+        Assert.That(features[RiskFeatures.AdverseEvents24h], Is.EqualTo(3), "a serious reaction counts twice");
+        Assert.That(features[RiskFeatures.FailedSamplings24h], Is.EqualTo(1));
+        Assert.That(features[RiskFeatures.Readings24h], Is.EqualTo(4));
+        Assert.That(features[RiskFeatures.OverLimitShare24h], Is.EqualTo(0.25f));
+        Assert.That(Engine.TryGetFeatures(Enterprise, Start.AddHours(25), features), Is.True);
+        Assert.That(features[RiskFeatures.AdverseEvents24h] + features[RiskFeatures.FailedSamplings24h], Is.Zero, "a day later the window is empty");
     }
 }
 
-public class AnomalyAlertTests
+/// <summary>The engine's disorder policies, eviction and rule reloads.</summary>
+public class EngineTimeAndStateTests
 {
-    [Test]
-    public void ColdChain_SpikeAfterCalmHour_OpensAnomalyAlertThenResolves()
+    private static SupervisionEngine Engine(Action<RuleOptions>? configure = null)
     {
-        var engine = new SupervisionEngine(new RuleOptions(), new FixedScorer(0.42));
+        var options = new RuleOptions();
+        configure?.Invoke(options);
+        return new SupervisionEngine(RuleSet.Load(options), Scoring.Models.SectorModels.Uniform(new FixedScorer(0.42)));
+    }
+
+    [Test]
+    public void Process_DropPolicy_LateReadingCountedNotJudged()
+    {
+        var engine = Engine();
         var changes = new List<Alert>();
-        double[] pattern = [-21.0, -20.8, -21.2, -21.1, -20.9, -21.3, -20.7];
-        for (var m = 0; m < 62; m++)
-        {
-            var temperature = m == 60 ? -5 : pattern[m % pattern.Length];
-            engine.Process(new ReportBatch([ColdChain(Start.AddMinutes(m), temperature)], Start.AddMinutes(m)), changes);
-        }
-        Assert.That(changes.Select(a => (a.RuleId, a.Status)), Is.EqualTo(new[]
-        {
-            (RuleIds.ColdChainAnomaly, AlertStatus.Open), (RuleIds.ColdChainAnomaly, AlertStatus.Resolved),
-        }), "a one-minute blip is no HACCP excursion, but it is an anomaly");
-        var alert = changes[0];
-        Assert.That(alert.Severity, Is.EqualTo(Severity.Warning));
-        Assert.That(alert.FirstSeen, Is.EqualTo(Start.AddMinutes(60)));
-        Assert.That(alert.Key, Is.EqualTo("anomaly.coldchain.temperature|91350100M000100Y43|F-17"));
-        Assert.That(alert.Explanation[0], Is.EqualTo(new ExplanationItem("temperatureC", -5, null, null)));
-        Assert.That(alert.Explanation[2].Feature, Is.EqualTo("anomalyScore"));
-        Assert.That(alert.Explanation[2].Value, Is.GreaterThan(0.99));
-        Assert.That(alert.Summary, Does.StartWith("frozen store F-17: temperatureC -5 is unusual (expected about -21"));
+        Feed(engine, changes, ColdChain(Start.AddMinutes(5), -21), ColdChain(Start.AddMinutes(3), 10));
+        Assert.That(changes, Is.Empty);
+        Assert.That((engine.Counters.LateReports(ReportKind.FoodColdChain), engine.Counters.Reports(ReportKind.FoodColdChain)), Is.EqualTo((1L, 1L)));
+    }
+
+    [Test]
+    public void Process_AdjustPolicy_LateSampleJudgedAtTheAllowedTime()
+    {
+        var engine = Engine(o => { o.DisorderPolicy = "adjust"; o.Lateness = TimeSpan.FromMinutes(1); });
+        var changes = new List<Alert>();
+        Feed(engine, changes, Residue(10, "韭菜", "腐霉利", 0.1), Residue(2, "韭菜", "腐霉利", 0.5));
+        var alert = changes.Single();
+        Assert.That(alert.FirstSeen, Is.EqualTo(Start.AddMinutes(9)), "judged as if observed at the frontier minus the lateness");
+        Assert.That(engine.Counters.LateReports(ReportKind.AgriResidue), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Advance_SubjectIdleLongerThanTheHorizon_EvictedUnlessAnAlertIsOpen()
+    {
+        var engine = Engine();
+        var changes = new List<Alert>();
+        Feed(engine, changes, ColdChain(Start, -21, device: "F-1"), Residue(0, "韭菜", "腐霉利", 0.5));
+        Assert.That(Count(engine, "subjects:food.coldchain"), Is.EqualTo(1));
+        engine.Advance(Start.AddDays(9), changes);
+        Assert.That(Count(engine, "subjects:food.coldchain"), Is.Zero, "idle for 9 days");
+        Assert.That(Count(engine, "subjects:agri.residue"), Is.EqualTo(1), "its alert is still open");
+    }
+
+    [Test]
+    public void Reload_NewOptions_TakeEffectAndAlertsCarryTheNewVersion()
+    {
+        var engine = Engine();
+        var changes = new List<Alert>();
+        Feed(engine, changes, Residue(0, "韭菜", "腐霉利", 0.15));
+        var before = engine.RuleSet.Version;
+        Assert.That(changes, Is.Empty);
+        var stricter = RuleSet.Load(new RuleOptions { ResidueLimitsFile = WriteLimits("pesticide,food,mrlMgKg\n腐霉利,韭菜,0.1\n") });
+        engine.Reload(stricter);
+        Feed(engine, changes, Residue(1, "韭菜", "腐霉利", 0.15));
+        Assert.That(changes.Single().RuleVersion, Is.EqualTo(stricter.Version));
+        Assert.That(stricter.Version, Is.Not.EqualTo(before).And.StartsWith("rules@"));
+    }
+
+    [Test]
+    public void RuleSetVersion_SameOptionsAndData_SameVersion() =>
+        Assert.That(RuleSet.Load(new RuleOptions()).Version, Is.EqualTo(RuleSet.Default.Version));
+
+    private static long Count(SupervisionEngine engine, string state) => engine.StateSizes().Single(s => s.State == state).Entries;
+
+    private static string WriteLimits(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "limits-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllText(path, text);
+        return path;
     }
 }

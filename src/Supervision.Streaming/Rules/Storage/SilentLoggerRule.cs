@@ -39,14 +39,21 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
         ref var logger = ref States(report.Kind)[context.Subject];
         var arrival = context.Engine.Clock.Uptime;
         var at = report.ObservedAt.UtcTicks;
-        if (logger.Reports > 0)
+        if (logger.Arrivals == 0 || arrival > logger.LastArrival)
         {
-            Learn(ref logger.ArrivalInterval, arrival - logger.LastArrival);
+            // Readings of one upload arrive together: the upload, not the reading, is what silence is judged on.
+            if (logger.Arrivals > 0)
+            {
+                Learn(ref logger.ArrivalInterval, arrival - logger.LastArrival);
+            }
+            logger.Arrivals = Math.Min(logger.Arrivals + 1, 1_000_000);
+        }
+        if (logger.LastEvent != 0)
+        {
             Learn(ref logger.EventInterval, at - logger.LastEvent);
         }
         logger.LastArrival = arrival;
-        logger.LastEvent = at;
-        logger.Reports = Math.Min(logger.Reports + 1, 1_000_000);
+        logger.LastEvent = Math.Max(logger.LastEvent, at);
         context.Engine.Alerts.Resolve(ref logger.Alert);
     }
 
@@ -69,7 +76,7 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
                 continue;
             }
             ref var logger = ref states[id];
-            if (logger.Reports < options.LearnReports || context.Alerts.IsOpen(logger.Alert))
+            if (logger.Arrivals < options.LearnArrivals || context.Alerts.IsOpen(logger.Alert))
             {
                 continue;
             }
@@ -120,7 +127,7 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
                 w.Write(s.LastEvent);
                 w.Write(s.ArrivalInterval);
                 w.Write(s.EventInterval);
-                w.Write(s.Reports);
+                w.Write(s.Arrivals);
                 w.Write(s.Alert);
             });
         }
@@ -136,7 +143,7 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
                 LastEvent = r.ReadInt64(),
                 ArrivalInterval = r.ReadDouble(),
                 EventInterval = r.ReadDouble(),
-                Reports = r.ReadInt32(),
+                Arrivals = r.ReadInt32(),
                 Alert = r.ReadInt32(),
             });
         }
@@ -150,7 +157,7 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
         public long LastEvent;
         public double ArrivalInterval;
         public double EventInterval;
-        public int Reports;
+        public int Arrivals;
         public int Alert;
     }
 }
