@@ -16,7 +16,7 @@ public static class EnterpriseEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetRiskAsync(string id, GradeRecorder grades, IHistoryStore store, CancellationToken cancellation)
+    private static async Task<IResult> GetRiskAsync(string id, GradeRecorder grades, IHistoryQueries store, CancellationToken cancellation)
     {
         if (!EnterpriseId.TryParse(id, out var enterprise, out var error))
         {

@@ -23,7 +23,7 @@ public static class QueryEndpoints
     }
 
     // An inspector takes an open alert in hand. Staff only (any configured X-Analyst-Key); recorded in the audit trail.
-    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, PipelineHost pipeline, AnalystAccess access, HistoryWriter writer, TimeProvider clock)
+    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, PipelineHost pipeline, EngineInbox inbox, AnalystAccess access, HistoryWriter writer, TimeProvider clock)
     {
         var caller = access.Identify(http.Request);
         if (caller is null)
@@ -43,7 +43,7 @@ public static class QueryEndpoints
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure);
         }
-        var alert = await pipeline.AcknowledgeAsync(alertId, http.RequestAborted);
+        var alert = await inbox.AcknowledgeAsync(alertId, caller.Name, clock.GetUtcNow(), http.RequestAborted);
         if (alert is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No open alert",
@@ -58,7 +58,7 @@ public static class QueryEndpoints
     private static bool IsAlertId(string id) =>
         id.Length == 19 && id.StartsWith("al-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
 
-    private static Task<IResult> GetAlertsAsync(HttpContext http, IHistoryStore store, TimeProvider clock) =>
+    private static Task<IResult> GetAlertsAsync(HttpContext http, IHistoryQueries store, TimeProvider clock) =>
         AnalystResponses.RunAsync(http, (p, caller) =>
         {
             var to = p.Time("to", clock.GetUtcNow());

@@ -13,7 +13,7 @@ public static class RiskEndpoints
 
     public static IEndpointRouteBuilder MapRiskEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/risk/trend", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        app.MapGet("/api/v1/risk/trend", (HttpContext http, IHistoryQueries store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
         {
             var scope = new Scope(p.Enterprise(), p.Region(), p.Sector());
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
@@ -25,7 +25,7 @@ public static class RiskEndpoints
             return c => store.QueryTrendAsync(new TrendQuery(scope, from, to, bucket), c);
         }, ArrowResults.Trend, rows => new { items = rows }));
 
-        app.MapGet("/api/v1/risk/top", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        app.MapGet("/api/v1/risk/top", (HttpContext http, IHistoryQueries store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
             return AnalystResponses.RunAsync(http, (p, _) =>
@@ -38,7 +38,7 @@ public static class RiskEndpoints
             }, ArrowResults.TopRisk, rows => AnalystResponses.Page(rows, offset, limit));
         });
 
-        app.MapGet("/api/v1/risk/heat", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        app.MapGet("/api/v1/risk/heat", (HttpContext http, IHistoryQueries store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
         {
             var region = p.Region();
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
@@ -46,14 +46,14 @@ public static class RiskEndpoints
             return c => store.QueryHeatAsync(new HeatQuery(region, from, to, digits), c);
         }, ArrowResults.Heat, rows => new { items = rows }));
 
-        app.MapGet("/api/v1/risk/alert-statistics", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        app.MapGet("/api/v1/risk/alert-statistics", (HttpContext http, IHistoryQueries store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
         {
             var scope = new Scope(p.Enterprise(), p.Region(), p.Sector());
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
             return async c => (IReadOnlyList<AlertStatistics>)[await store.QueryAlertStatisticsAsync(new AlertStatisticsQuery(scope, from, to), c)];
         }, ArrowResults.AlertStatistics, rows => rows[0]));
 
-        app.MapGet("/api/v1/risk/timeline", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        app.MapGet("/api/v1/risk/timeline", (HttpContext http, IHistoryQueries store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
             return AnalystResponses.RunAsync(http, (p, caller) =>
@@ -72,7 +72,7 @@ public static class RiskEndpoints
             }, ArrowResults.Timeline, rows => AnalystResponses.Page(rows, offset, limit));
         });
 
-        app.MapGet("/api/v1/risk/audit", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        app.MapGet("/api/v1/risk/audit", (HttpContext http, IHistoryQueries store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
             return AnalystResponses.RunAsync(http, (p, _) =>

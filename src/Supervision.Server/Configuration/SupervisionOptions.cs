@@ -38,6 +38,9 @@ public sealed class SupervisionOptions
 
     public RuleOptions Rules { get; set; } = new();
 
+    /// <summary>The engine's ticks and snapshots.</summary>
+    public EngineOptions Engine { get; set; } = new();
+
     /// <summary>The profiles directory with the default applied.</summary>
     public string ResolvedProfilesDirectory =>
         string.IsNullOrWhiteSpace(ProfilesDirectory) ? Path.Combine(AppContext.BaseDirectory, "profiles") : ProfilesDirectory;
@@ -88,7 +91,25 @@ public sealed class SupervisionOptions
         {
             yield return "Supervision:" + rules;
         }
+        if (Engine.TickInterval < TimeSpan.FromMilliseconds(100) || Engine.TickInterval > TimeSpan.FromMinutes(10))
+        {
+            yield return $"Supervision:Engine:TickInterval must be from 100 ms to 10 min, got {Engine.TickInterval}";
+        }
+        if (Engine.SnapshotInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return $"Supervision:Engine:SnapshotInterval must be at least 1 s, got {Engine.SnapshotInterval}";
+        }
     }
+}
+
+/// <summary>The <c>Supervision:Engine</c> section: ticks and snapshots.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>How often processing time ticks (timed rules: silence, due dates, expiry).</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the engine's state is snapshotted with its log position (also at shutdown and after a rule reload).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>The <c>Supervision:Demo</c> section: the in-process demo feed.</summary>

@@ -11,6 +11,7 @@ using Supervision.Server.Grades;
 using Supervision.Server.Ingestion;
 using Supervision.Server.Models;
 using Supervision.Server.Pipeline;
+using Supervision.Server.Rules;
 using Supervision.Ingest.Security;
 using Supervision.Server.Security;
 using Supervision.Storage.ClickHouse;
@@ -56,12 +57,13 @@ public static class SupervisionServerExtensions
     public static WebApplicationBuilder AddSupervisionIngest(this WebApplicationBuilder builder, SupervisionOptions options)
     {
         builder.Services.AddSingleton(sp => new ReportValidator(sp.GetRequiredService<TimeProvider>(), options.MaxFutureSkew));
-        builder.Services.AddSingleton(new ReportIdIndex(PipelineHost.Retention));
+        builder.Services.AddSingleton(new ReportIdIndex(EngineRecovery.Retention));
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<WriteAheadLog>>();
             return new WriteAheadLog(Path.Combine(options.DataDirectory, "wal"), options.WalSegmentBytes, options.QueueCapacity, message => logger.LogWarning("{Message}", message));
         });
+        builder.Services.AddSingleton(sp => new EngineInbox(sp.GetRequiredService<WriteAheadLog>(), options.QueueCapacity));
         builder.Services.AddSingleton<ReportIngestor>();
         ApiKeyStore keys;
         try
@@ -91,7 +93,7 @@ public static class SupervisionServerExtensions
         return builder;
     }
 
-    /// <summary>The risk model, the engine and the hosted pipeline.</summary>
+    /// <summary>The risk models, the rule set (hot-reloaded), the engine, its loop, warm start and ticks.</summary>
     public static WebApplicationBuilder AddSupervisionStreaming(this WebApplicationBuilder builder, SupervisionOptions options)
     {
         // Every sector's model in the directory goes into service; sectors without one score 0 with version "none".
@@ -104,12 +106,22 @@ public static class SupervisionServerExtensions
         }
         builder.Services.AddSingleton(models);
         builder.Services.AddSingleton(new ModelLoadReport(loaded));
-        builder.Services.AddSingleton(sp => new SupervisionEngine(options.Rules, sp.GetRequiredService<SectorModels>()));
+        // Loaded now so that bad rule options or data files stop start-up naming the key, file and line.
+        var rulesFile = RuleSetSource.RulesFileOf(options);
+        var rules = RuleSetSource.LoadAtStart(builder.Configuration, rulesFile);
+        builder.Services.AddSingleton(sp => new RuleSetSource(rules, rulesFile, builder.Configuration, sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RuleSetSource>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RuleSetSource>());
+        builder.Services.AddSingleton(sp => new SupervisionEngine(sp.GetRequiredService<RuleSetSource>().Current, sp.GetRequiredService<SectorModels>()));
         builder.Services.AddHostedService<ModelWatchService>();
         builder.Services.AddSingleton<GradeRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GradeRecorder>());
+        builder.Services.AddSingleton(sp => new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"), sp.GetRequiredService<ILogger<SnapshotStore>>()));
+        builder.Services.AddSingleton<HistorySink>();
+        builder.Services.AddSingleton<EngineLoop>();
+        builder.Services.AddSingleton<EngineRecovery>();
         builder.Services.AddSingleton<PipelineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineHost>());
+        builder.Services.AddHostedService<EngineTicks>();
         if (options.Demo.Enabled)
         {
             builder.Services.AddHostedService<DemoFeedService>();
@@ -129,6 +141,8 @@ public static class SupervisionServerExtensions
                 Nodes = storage.ClickHouse.Nodes,
             })
             : new DuckDbHistoryStore(Path.Combine(options.DataDirectory, "supervision.duckdb")));
+        builder.Services.AddSingleton<IHistoryQueries>(sp => sp.GetRequiredService<IHistoryStore>());
+        builder.Services.AddSingleton<IHistoryRecovery>(sp => sp.GetRequiredService<IHistoryStore>());
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<HistoryWriter>>();

@@ -1,5 +1,5 @@
-using Supervision.Domain.Reports;
 using Supervision.Server.Configuration;
+using Supervision.Server.Ingestion;
 using Supervision.Server.Pipeline;
 using Supervision.Simulation.Feeds;
 
@@ -7,9 +7,9 @@ namespace Supervision.Server.Demo;
 
 /// <summary>
 /// The built-in demo feed (<c>Supervision:Demo:Enabled</c>): the simulator's generator run in-process, its
-/// batches submitted to the pipeline as accepted reports, the same generator <c>supervision simulate</c> uses.
+/// batches accepted like posted reports (idempotency, write-ahead log), the same generator <c>supervision simulate</c> uses.
 /// </summary>
-public sealed class DemoFeedService(PipelineHost pipeline, SupervisionOptions options, TimeProvider clock, ILogger<DemoFeedService> logger) : BackgroundService
+public sealed class DemoFeedService(PipelineHost pipeline, ReportIngestor ingestor, SupervisionOptions options, TimeProvider clock, ILogger<DemoFeedService> logger) : BackgroundService
 {
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,7 +28,16 @@ public sealed class DemoFeedService(PipelineHost pipeline, SupervisionOptions op
         {
             await foreach (var batch in feed.RunAsync(cancellation: stoppingToken))
             {
-                await pipeline.SubmitAsync(new ReportBatch([.. batch], clock.GetUtcNow()), stoppingToken);
+                // Through the log like any report, so a restart replays the demo exactly too; wait while the engine is full.
+                while (pipeline.IsSaturated)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), clock, stoppingToken);
+                }
+                var (_, _, error) = await ingestor.AcceptAsync(batch, stoppingToken);
+                if (error is not null)
+                {
+                    logger.LogWarning("Demo batch not accepted: {Error}", error);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

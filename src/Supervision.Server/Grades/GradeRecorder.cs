@@ -7,16 +7,14 @@ using Supervision.Storage.Writing;
 namespace Supervision.Server.Grades;
 
 /// <summary>
-/// Hands credit grade changes from the pipeline to the history writer (bounded, spilling to disk while the store
-/// is down), each with the risk snapshot it implies, and keeps each enterprise's latest grade in memory for
-/// <c>GET /api/v1/enterprises/{id}/risk</c>. A hosted service only so that it subscribes at start, before the
-/// pipeline connects.
+/// Keeps each enterprise's latest grade change in memory for <c>GET /api/v1/enterprises/{id}/risk</c> (the
+/// history sink stores them). A hosted service only so that it subscribes at start, before the pipeline connects.
 /// </summary>
 public sealed class GradeRecorder : IHostedService
 {
     private readonly ConcurrentDictionary<string, GradeChange> _latest = new(StringComparer.Ordinal);
 
-    public GradeRecorder(PipelineHost pipeline, HistoryWriter writer)
+    public GradeRecorder(PipelineHost pipeline)
     {
         pipeline.GradeChanges.Subscribe(changes =>
         {
@@ -24,11 +22,6 @@ public sealed class GradeRecorder : IHostedService
             {
                 _latest[change.EnterpriseId] = change;
             }
-            // Waiting here slows the pipeline while the writer is full, as alert writes do, rather than dropping grades.
-            writer.EnqueueGradeChangesAsync(changes, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            writer.EnqueueSnapshotsAsync(
-                [.. changes.Select(c => new RiskSnapshot(c.EnterpriseId, c.Region, c.Sector, c.At, c.Score, c.To, c.ModelVersion))],
-                CancellationToken.None).AsTask().GetAwaiter().GetResult();
         });
     }
 

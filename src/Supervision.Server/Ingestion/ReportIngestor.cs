@@ -23,10 +23,10 @@ public enum IngestOutcome
 
 /// <summary>
 /// The ingest path after the body is read: decode and validate (on the request thread), drop reports seen before
-/// (idempotency by enterprise and reportId), append the rest to the write-ahead log and wait for the disk, then
-/// queue them for the pipeline. Only then is the batch acknowledged.
+/// (idempotency by enterprise and reportId), append the rest to the write-ahead log and wait for the disk (the log
+/// queues them for the engine in log order). Only then is the batch acknowledged.
 /// </summary>
-public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, ReportIdIndex index, WriteAheadLog wal, TimeProvider clock)
+public sealed class ReportIngestor(PipelineHost pipeline, EngineInbox inbox, ReportValidator validator, ReportIdIndex index, TimeProvider clock)
 {
     /// <summary>Decodes <paramref name="body"/> and makes what is valid and new durable.</summary>
     public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(
@@ -58,8 +58,22 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
             return (IngestOutcome.Overloaded, null, "the pipeline queue is full");
         }
 
+        var (count, duplicates, error) = await AcceptAsync(result.Accepted, cancellation);
+        if (error is not null)
+        {
+            return (IngestOutcome.Unavailable, null, error);
+        }
+        return (IngestOutcome.Accepted, new IngestResponse(count, duplicates, result.Rejected), null);
+    }
+
+    /// <summary>
+    /// Makes valid reports durable: drops those seen before (idempotency by enterprise and reportId), logs the rest as
+    /// one batch and queues it for the engine. Returns how many were new and how many duplicates, or why nothing was
+    /// accepted (the log could not write).
+    /// </summary>
+    public async Task<(int Accepted, int Duplicates, string? Error)> AcceptAsync(IReadOnlyList<Report> accepted, CancellationToken cancellation)
+    {
         var receivedAt = clock.GetUtcNow();
-        var accepted = result.Accepted;
         var keys = new ulong[accepted.Count];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -78,22 +92,19 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
                 keys[count++] = keys[i];
             }
         }
-        var duplicates = accepted.Count - count;
         if (count > 0)
         {
-            WalPosition position;
             try
             {
-                position = await wal.AppendAsync(new ArraySegment<Report>(fresh, 0, count), cancellation);
+                await inbox.AppendReportsAsync(fresh, count, receivedAt, cancellation);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 // Not durable, so not accepted: forget the ids so that a retry is not taken for a duplicate.
                 index.RemoveAll(keys.AsSpan(0, count), receivedAt);
-                return (IngestOutcome.Unavailable, null, e is IOException ? e.Message : "the request was cancelled before the reports were durable");
+                return (0, 0, e is IOException ? e.Message : "the request was cancelled before the reports were durable");
             }
-            await pipeline.SubmitAsync(new ReportBatch(fresh, count, receivedAt) { Checkpoint = position.Pack() }, CancellationToken.None);
         }
-        return (IngestOutcome.Accepted, new IngestResponse(count, duplicates, result.Rejected), null);
+        return (count, accepted.Count - count, null);
     }
 }

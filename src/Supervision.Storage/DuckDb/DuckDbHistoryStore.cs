@@ -517,8 +517,13 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>Idempotent: the host disposes the store once for every role it is registered under.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -539,6 +544,8 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         }
         _lock.Dispose();
     }
+
+    private int _disposed;
 
     private DuckDBConnection Connection => _connection ?? throw new InvalidOperationException("call InitializeAsync first");
 

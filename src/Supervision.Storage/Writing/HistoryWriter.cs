@@ -41,7 +41,7 @@ public sealed record HistoryWriterOptions
 /// </summary>
 public sealed class HistoryWriter : IAsyncDisposable
 {
-    private readonly IHistoryStore _store;
+    private readonly IHistoryAppender _store;
     private readonly TimeProvider _clock;
     private readonly HistoryWriterOptions _options;
     private readonly Channel<Item> _queue;
@@ -55,13 +55,13 @@ public sealed class HistoryWriter : IAsyncDisposable
     private long _replayed;
 
     /// <summary>A writer into <paramref name="store"/> with room for <paramref name="capacity"/> queued batches and no spill.</summary>
-    public HistoryWriter(IHistoryStore store, TimeProvider clock, int capacity, Action<Exception> onError)
+    public HistoryWriter(IHistoryAppender store, TimeProvider clock, int capacity, Action<Exception> onError)
         : this(store, clock, new HistoryWriterOptions { Capacity = capacity }, onError)
     {
     }
 
     /// <summary>A writer into <paramref name="store"/>; with a spill directory, writes spilled by an earlier run replay first.</summary>
-    public HistoryWriter(IHistoryStore store, TimeProvider clock, HistoryWriterOptions options, Action<Exception> onError)
+    public HistoryWriter(IHistoryAppender store, TimeProvider clock, HistoryWriterOptions options, Action<Exception> onError)
     {
         _store = store;
         _clock = clock;

@@ -172,6 +172,32 @@ public sealed class SupervisionEngine
     }
 
     /// <summary>
+    /// Applies one command; alert changes go to <paramref name="changes"/> and grade changes to
+    /// <paramref name="grades"/>. Returns the acknowledged alert for an acknowledgement (null when no such alert is
+    /// open), null otherwise.
+    /// </summary>
+    public Alert? Execute(EngineCommand command, List<Alert> changes, List<GradeChange>? grades)
+    {
+        switch (command)
+        {
+            case EngineCommand.Process process:
+                Process(process.Batch, changes, grades);
+                return null;
+            case EngineCommand.Tick tick:
+                Advance(tick.At, changes);
+                return null;
+            case EngineCommand.Acknowledge ack:
+                _clock.Advance(ack.At);
+                return Acknowledge(ack.AlertId, changes);
+            case EngineCommand.Reload reload:
+                Reload(reload.Rules);
+                return null;
+            default:
+                throw new ArgumentException("unknown command " + command.GetType().Name, nameof(command));
+        }
+    }
+
+    /// <summary>
     /// Processing time has moved to <paramref name="now"/> without new reports (a tick): timed rules whose time
     /// came judge silence, due dates and expiry; their alert changes go to <paramref name="changes"/>.
     /// </summary>

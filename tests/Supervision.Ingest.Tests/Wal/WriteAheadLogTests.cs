@@ -27,7 +27,7 @@ public class WriteAheadLogTests
         $"r-{i}", EnterpriseId.Parse("91350100M000100Y43"), RegionCode.Parse("350102"), ReportKind.FoodColdChain,
         new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero).AddMinutes(i), new ColdChainReading("F-1", FoodStorageClass.Frozen, -20 + (i % 7)));
 
-    private static string Id(WalRecord record) => Encoding.UTF8.GetString(record.Envelope.Span).Split('"')[3];
+    private static string Id(WalRecord record) => Encoding.UTF8.GetString(record.Payload.Span).Split('"')[3];
 
     [Test]
     public async Task Open_AfterAppends_ReturnsEveryRecordInOrder()
