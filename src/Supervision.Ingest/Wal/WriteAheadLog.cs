@@ -15,6 +15,9 @@ public readonly record struct WalPosition(long Segment, long Offset)
 
     /// <summary>Unpacks <see cref="Pack"/>.</summary>
     public static WalPosition Unpack(long packed) => new(packed >> 40, packed & ((1L << 40) - 1));
+
+    /// <summary>Segment and byte offset, e.g. <c>3:1048576</c>.</summary>
+    public override string ToString() => $"{Segment}:{Offset}";
 }
 
 /// <summary>What a log record holds.</summary>

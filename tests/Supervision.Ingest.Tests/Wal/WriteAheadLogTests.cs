@@ -112,4 +112,104 @@ public class WriteAheadLogTests
         await using var reopened = NewLog();
         Assert.That(reopened.Open(), Has.Count.EqualTo(200));
     }
+
+    [Test]
+    public async Task AppendAsync_ConcurrentCallers_OnDurableCalledInLogOrderWithEachAppendsOwnEnd()
+    {
+        await using var log = NewLog();
+        log.Open();
+        var seen = new List<WalPosition>();
+        var appends = Enumerable.Range(0, 100).Select(i => log.AppendAsync([Reading(i)], DateTimeOffset.UnixEpoch, p => { lock (seen) { seen.Add(p); } }, CancellationToken.None).AsTask()).ToArray();
+        var returned = await Task.WhenAll(appends);
+        Assert.That(seen.Select(p => p.Pack()), Is.Ordered);
+        Assert.That(seen.Distinct().Count(), Is.EqualTo(100), "appends that shared a flush still end at different places");
+        Assert.That(returned.Select(p => p.Pack()).Order(), Is.EqualTo(seen.Select(p => p.Pack())));
+    }
+
+    [Test]
+    public async Task Open_BatchesAndCommands_ReadBackWithTheirKinds()
+    {
+        var receivedAt = new DateTimeOffset(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
+        await using (var log = NewLog())
+        {
+            log.Open();
+            await log.AppendAsync([Reading(1), Reading(2)], receivedAt, null, CancellationToken.None);
+            await log.AppendCommandAsync(new byte[] { 7, 8, 9 }, null, CancellationToken.None);
+        }
+        await using var reopened = NewLog();
+        var records = reopened.Open();
+        Assert.That(records.Select(r => r.Kind), Is.EqualTo(new[] { WalRecordKind.BatchStart, WalRecordKind.Envelope, WalRecordKind.Envelope, WalRecordKind.Command }));
+        Assert.That(records[0].BatchStart(), Is.EqualTo((receivedAt, 2)));
+        Assert.That(records[3].Command.ToArray(), Is.EqualTo(new byte[] { 7, 8, 9 }));
+    }
+
+    [Test]
+    public async Task Open_AfterAPosition_ReturnsOnlyLaterRecords()
+    {
+        WalPosition middle;
+        await using (var log = NewLog())
+        {
+            log.Open();
+            await log.AppendAsync([Reading(1)], CancellationToken.None);
+            middle = await log.AppendAsync([Reading(2)], CancellationToken.None);
+            await log.AppendAsync([Reading(3)], CancellationToken.None);
+        }
+        await using var reopened = NewLog();
+        Assert.That(reopened.Open(middle).Select(Id), Is.EqualTo(new[] { "r-3" }));
+    }
+
+    [Test]
+    public async Task MarkSnapshotted_SegmentsGoOnlyOnceStoredAndSnapshotted()
+    {
+        await using var log = NewLog(segmentBytes: 4096);
+        log.Open(default);
+        WalPosition last = default;
+        for (var i = 0; i < 40; i++)
+        {
+            last = await log.AppendAsync([Reading(i)], DateTimeOffset.UnixEpoch, null, CancellationToken.None);
+        }
+        var segments = Directory.GetFiles(_directory, "*.wal").Length;
+        log.MarkSnapshotted(new WalPosition(1, 0));
+        log.MarkStored(last);
+        Assert.That(Directory.GetFiles(_directory, "*.wal"), Has.Length.EqualTo(segments), "no snapshot covers them yet");
+        log.MarkSnapshotted(last);
+        Assert.That(Directory.GetFiles(_directory, "*.wal").Length, Is.LessThan(segments));
+    }
+}
+
+/// <summary><see cref="WalReplay"/>: the log's records back as engine input.</summary>
+[Category("Integration")]
+public class WalReplayTests
+{
+    [Test]
+    public async Task Read_BatchesAndCommands_InLogOrderWithArrivalTimes()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "supervision-wal-" + Guid.NewGuid().ToString("N"));
+        var receivedAt = new DateTimeOffset(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
+        try
+        {
+            await using (var log = new WriteAheadLog(directory, 1 << 20, 16, _ => { }))
+            {
+                log.Open();
+                await log.AppendAsync([Reading(1), Reading(2)], receivedAt, null, CancellationToken.None);
+                await log.AppendCommandAsync(new byte[] { 1, 2 }, null, CancellationToken.None);
+                await log.AppendAsync([Reading(3)], CancellationToken.None);
+            }
+            await using var reopened = new WriteAheadLog(directory, 1 << 20, 16, _ => { });
+            var validator = new Supervision.Ingest.Validation.ReportValidator(TimeProvider.System, TimeSpan.FromDays(3650));
+            var entries = new WalReplay(new Supervision.Ingest.Decoding.ReportDecoder(validator), _ => { }).Read(reopened.Open()).ToList();
+            Assert.That(entries.Select(e => e.GetType().Name), Is.EqualTo(new[] { nameof(WalReports), nameof(WalCommand), nameof(WalReports) }));
+            var first = (WalReports)entries[0];
+            Assert.That((first.ReceivedAt, first.Reports.Select(r => r.ReportId)), Is.EqualTo((receivedAt, new[] { "r-1", "r-2" })));
+            Assert.That(((WalReports)entries[2]).ReceivedAt, Is.Null, "appended without a batch record, as logs of earlier versions were");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static Report Reading(int i) => new(
+        $"r-{i}", EnterpriseId.Parse("91350100M000100Y43"), RegionCode.Parse("350102"), ReportKind.FoodColdChain,
+        new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero).AddMinutes(i), new ColdChainReading("F-1", FoodStorageClass.Frozen, -20 + (i % 7)));
 }

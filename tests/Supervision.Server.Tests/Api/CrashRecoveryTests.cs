@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
@@ -30,12 +28,12 @@ public class CrashRecoveryTests
     [Test]
     public async Task Sigkill_MidStream_EveryAcknowledgedReportStoredExactlyOnce()
     {
-        var port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var port = ServerProcess.FreePort();
         var acknowledged = new List<string>();
 
-        var server = Start(port);
-        await WaitHealthyAsync(http);
+        using var server = ServerProcess.Start(_data, port);
+        await server.WaitHealthyAsync();
+        var http = server.Http;
         using var stop = new CancellationTokenSource();
         var sender = Task.Run(async () =>
         {
@@ -78,16 +76,15 @@ public class CrashRecoveryTests
         });
 
         await Task.Delay(1500);
-        server.Kill(); // SIGKILL: no shutdown hooks, no flushing
-        await server.WaitForExitAsync();
+        await server.KillAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(20));
         stop.Cancel();
         Assert.That(acknowledged, Is.Not.Empty, "the client should have been acknowledged before the kill");
 
-        var restarted = Start(port);
-        await WaitHealthyAsync(http);
-        await WaitIdleAsync(http);
-        await TerminateAsync(restarted);
+        using var restarted = ServerProcess.Start(_data, port);
+        await restarted.WaitHealthyAsync();
+        await restarted.WaitIdleAsync();
+        await restarted.TerminateAsync();
 
         var stored = CountStored();
         TestContext.Progress.WriteLine($"crash test: {acknowledged.Count} acknowledged before SIGKILL, {stored.Count} stored after restart");
@@ -109,76 +106,5 @@ public class CrashRecoveryTests
             counts[reader.GetString(0)] = reader.GetInt64(1);
         }
         return counts;
-    }
-
-    private Process Start(int port)
-    {
-        var root = SupervisionServer.RepositoryRoot;
-        var dll = Path.Combine(root, "src", "Supervision.Server", "bin", "Release", "net10.0", "linux-x64", "Supervision.Server.dll");
-        if (!File.Exists(dll))
-        {
-            Assert.Fail($"{dll} is missing: build the solution in Release first (tests/run.sh does)");
-        }
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, "--urls", $"http://127.0.0.1:{port}",
-                "--Supervision:DataDirectory=" + _data,
-                "--Supervision:Demo:Enabled=false",
-                "--Supervision:Auth:Enabled=false",
-                "--Supervision:ModelsDirectory=" + Path.Combine(root, "models"),
-                "--Logging:LogLevel:Default=Warning",
-                "--Logging:LogLevel:Supervision=Information",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _data,
-        };
-        Directory.CreateDirectory(_data);
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("server: " + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("server: " + e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http) =>
-        await SupervisionServer.EventuallyAsync(async () =>
-        {
-            try
-            {
-                using var response = await http.GetAsync("/healthz");
-                return response.StatusCode == HttpStatusCode.OK ? "ok" : null;
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-        }, TimeSpan.FromSeconds(60), "the server to become healthy");
-
-    private static async Task WaitIdleAsync(HttpClient http) =>
-        await SupervisionServer.EventuallyAsync(async () =>
-        {
-            var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
-            return health.GetProperty("queued").GetInt32() == 0 && health.GetProperty("pendingWrites").GetInt64() == 0 ? "idle" : null;
-        }, TimeSpan.FromSeconds(60), "the pipeline and writer to drain");
-
-    private static async Task TerminateAsync(Process process)
-    {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
