@@ -45,7 +45,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
     [
         ("reports", "report_id String, enterprise_id String, region String, sector String, kind String, observed_ms Int64, received_ms Int64, subject String, attribute String, metric String, value Float64, payload String",
             "observed_ms", "sector, region, enterprise_id, observed_ms, report_id"),
-        ("alert_events", "alert_id String, alert_key String, enterprise_id String, region String, sector String, kind String, severity String, status String, risk_score Float64, rule_id String, model_version String, explanation String, summary String, first_seen_ms Int64, last_seen_ms Int64, count Int32, recorded_ms Int64, version Int64",
+        ("alert_events", "alert_id String, alert_key String, enterprise_id String, region String, sector String, kind String, severity String, status String, risk_score Float64, rule_id String, model_version String, explanation String, summary String, first_seen_ms Int64, last_seen_ms Int64, count Int32, recorded_ms Int64, version Int64, rule_version String",
             "first_seen_ms", "sector, region, enterprise_id, first_seen_ms, alert_id, version"),
         ("grade_changes", "enterprise_id String, region String, sector String, from_grade String, to_grade String, score Float64, reasons String, model_version String, changed_ms Int64",
             "changed_ms", "sector, region, enterprise_id, changed_ms, to_grade"),
@@ -119,6 +119,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
                 PARTITION BY toYYYYMM(toDateTime(intDiv({new SqlFragment(time)}, 1000)))
                 ORDER BY ({new SqlFragment(order)})
                 """), null, null, cancellation).ConfigureAwait(false);
+            await AddMissingColumnsAsync(client, name, columns, cancellation).ConfigureAwait(false);
             if (local)
             {
                 var key = new SqlFragment(table == "audit" ? "sipHash64(caller)" : "sipHash64(enterprise_id)");
@@ -126,6 +127,24 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
                     CREATE TABLE IF NOT EXISTS {_database}.{new SqlFragment(table)} AS {_database}.{name}
                     ENGINE = Distributed({new SqlFragment(_options.Cluster!)}, {_database}, {name}, {key})
                     """), null, null, cancellation).ConfigureAwait(false);
+                await AddMissingColumnsAsync(client, new SqlFragment(table), columns, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Tables made by an earlier version lack columns added since (alert_events.rule_version): add them, empty.
+    // 18.16 has no ADD COLUMN IF NOT EXISTS, so the table's columns are read first.
+    private async Task AddMissingColumnsAsync(ClickHouseClient client, SqlFragment table, string columns, CancellationToken cancellation)
+    {
+        using var result = await client.ExecuteRawResultAsync(Bind($"""
+            SELECT name FROM system.columns WHERE database = {Criterion(_database.ToString(), "database")} AND table = {Criterion(table.ToString(), "table")} FORMAT TabSeparated
+            """), null, cancellation).ConfigureAwait(false);
+        var present = (await result.ReadAsStringAsync().ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, type) in ParseColumns(columns))
+        {
+            if (!present.Contains(name))
+            {
+                await client.ExecuteNonQueryAsync(Bind($"ALTER TABLE {_database}.{table} ADD COLUMN {new SqlFragment(name)} {new SqlFragment(type)}"), null, null, cancellation).ConfigureAwait(false);
             }
         }
     }
@@ -169,7 +188,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
         var rows = alerts.Select(a => new object[]
         {
             a.AlertId, a.Key, a.EnterpriseId, a.Region, a.Sector.Name(), a.Kind, Wire(a.Severity), Wire(a.Status), a.RiskScore, a.RuleId,
-            a.ModelVersion, ToJson(a.Explanation), a.Summary, Ms(a.FirstSeen), Ms(a.LastSeen), a.Count, recorded, AlertVersion(a),
+            a.ModelVersion, ToJson(a.Explanation), a.Summary, Ms(a.FirstSeen), Ms(a.LastSeen), a.Count, recorded, AlertVersion(a), a.RuleVersion,
         }).ToArray();
         return InsertAsync("alert_events", rows, cancellation);
     }
@@ -182,7 +201,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
                    argMax(sector, version) AS s, argMax(kind, version) AS kd, argMax(severity, version) AS sev, argMax(status, version) AS st,
                    argMax(risk_score, version) AS score, argMax(rule_id, version) AS rule, argMax(model_version, version) AS model,
                    argMax(explanation, version) AS expl, argMax(summary, version) AS summ, argMax(first_seen_ms, version) AS fs,
-                   argMax(last_seen_ms, version) AS ls, argMax(count, version) AS n
+                   argMax(last_seen_ms, version) AS ls, argMax(count, version) AS n, argMax(rule_version, version) AS rv
             FROM {_database}.alert_events
             WHERE startsWith(region, {Criterion(query.RegionPrefix, "region")})
             GROUP BY alert_id
@@ -208,6 +227,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
             FirstSeen = FromMs(r.GetProperty("fs").GetInt64()),
             LastSeen = FromMs(r.GetProperty("ls").GetInt64()),
             Count = r.GetProperty("n").GetInt32(),
+            RuleVersion = r.GetProperty("rv").GetString()!,
         }).ToList();
     }
 

@@ -21,7 +21,7 @@ namespace Supervision.Storage.DuckDb;
 public sealed class DuckDbHistoryStore : IHistoryStore
 {
     /// <summary>The layout of the file this version writes; a file of another layout is refused at start.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>How long after its arrival a report's key is remembered by default: the server's 7-day idempotency window and a day.</summary>
     public static readonly TimeSpan DefaultDeduplicationWindow = TimeSpan.FromDays(8);
@@ -69,7 +69,8 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             region VARCHAR NOT NULL, sector VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
             status VARCHAR NOT NULL, risk_score DOUBLE NOT NULL, rule_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL,
             explanation VARCHAR NOT NULL, summary VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
-            last_seen TIMESTAMP NOT NULL, count INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL, version BIGINT NOT NULL
+            last_seen TIMESTAMP NOT NULL, count INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL, version BIGINT NOT NULL,
+            rule_version VARCHAR DEFAULT ''
             """;
         const string gradeColumns = """
             enterprise_id VARCHAR NOT NULL, region VARCHAR NOT NULL, sector VARCHAR NOT NULL,
@@ -86,6 +87,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             score DOUBLE NOT NULL, grade VARCHAR NOT NULL, model_version VARCHAR NOT NULL
             """;
         var found = await StoredSchemaVersionAsync(cancellation).ConfigureAwait(false);
+        if (found == 2)
+        {
+            // Schema 3 records the rule-set version on alert events: added with an empty default, the rest is as it was.
+            Execute("BEGIN TRANSACTION; ALTER TABLE alert_events ADD COLUMN rule_version VARCHAR DEFAULT ''; UPDATE schema_version SET version = 3; COMMIT");
+            found = 3;
+        }
         if (found is { } version && version != SchemaVersion)
         {
             throw new InvalidOperationException(
@@ -214,6 +221,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                     .AppendValue(alert.Count)
                     .AppendValue(recorded)
                     .AppendValue(AlertVersion(alert))
+                    .AppendValue(Text(alert.RuleVersion))
                     .EndRow();
             }
         }, cancellation);
@@ -223,7 +231,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     {
         return await ReadAsync("""
             SELECT alert_id, alert_key, enterprise_id, region, sector, kind, severity, status, risk_score, rule_id,
-                   model_version, explanation, summary, epoch_ms(first_seen), epoch_ms(last_seen), count
+                   model_version, explanation, summary, epoch_ms(first_seen), epoch_ms(last_seen), count, rule_version
             FROM (
                 SELECT * FROM alert_events
                 QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY version DESC) = 1
@@ -251,6 +259,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                 FirstSeen = FromMs(r.GetInt64(13)),
                 LastSeen = FromMs(r.GetInt64(14)),
                 Count = r.GetInt32(15),
+                RuleVersion = r.GetString(16),
             }, cancellation).ConfigureAwait(false);
     }
 

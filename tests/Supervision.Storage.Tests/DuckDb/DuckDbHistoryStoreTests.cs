@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Domain.Reports;
 using Supervision.Storage.DuckDb;
@@ -194,6 +195,28 @@ public class DuckDbHistoryStoreTests
 
         Assert.That(() => store.InitializeAsync(CancellationToken.None), Throws.InvalidOperationException
             .With.Message.Contains("written by an earlier version").And.Message.Contains("history schema 1").And.Message.Contains("move it away"));
+    }
+
+    [Test]
+    public async Task InitializeAsync_FileOfSchema2_MigratedKeepingItsAlerts()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.AppendAlertsAsync([Alert("a-old", E1, "350102", Sector.Food, Severity.Warning, AlertStatus.Open, T0, T0, 1)], T0, CancellationToken.None);
+        }
+        using (var connection = new DuckDBConnection($"Data Source={_path}"))
+        {
+            // What a schema-2 file looks like: alert events without the rule version.
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE alert_events DROP COLUMN rule_version; UPDATE schema_version SET version = 2";
+            command.ExecuteNonQuery();
+        }
+        await using var migrated = await OpenAsync();
+        await migrated.AppendAlertsAsync([Alert("a-new", E1, "350102", Sector.Food, Severity.Warning, AlertStatus.Open, T0.AddMinutes(1), T0.AddMinutes(1), 1)], T0, CancellationToken.None);
+
+        var alerts = await migrated.QueryAlertsAsync(new AlertQuery(T0.AddDays(-1), T0.AddDays(1), "", 10), CancellationToken.None);
+        Assert.That(alerts.Select(a => (a.AlertId, a.RuleVersion)), Is.EquivalentTo(new[] { ("a-old", ""), ("a-new", "rules@0a1b2c3d") }));
     }
 
     [Test]

@@ -39,6 +39,7 @@ public static class HistoryData
         RiskScore = 0.75,
         RuleId = "haccp.frozen.max",
         ModelVersion = "risk@1",
+        RuleVersion = "rules@0a1b2c3d",
         Explanation = [new ExplanationItem("temperatureC", -12, -18, null)],
         Summary = summary,
         FirstSeen = firstSeen,
