@@ -19,12 +19,13 @@ public static class QueryCommand
           heat         region x sector matrix       --region, --digits 2|4|6
           alert-stats  alert counts and times       --enterprise, --region, --sector
           timeline     one enterprise's history     --enterprise (required), --limit, --offset
-          audit        who queried what             --caller, --limit, --offset (supervisor key)
+          audit        who queried what             --caller, --limit, --offset (supervisor's token)
           alerts       alerts, latest state         --region, --limit
 
           --server URL      server base URL, e.g. http://127.0.0.1:5080
           --from T, --to T  ISO 8601 period (default: the last 7 days; alerts: 24 hours)
-          --key KEY         analyst key (default: $SUPERVISION_ANALYST_KEY; none: public role, personal data masked)
+          --key TOKEN       personal access token (spat_...) or access token, sent as 'Authorization: Bearer'
+                            (default: $SUPERVISION_TOKEN, then $SUPERVISION_ANALYST_KEY)
           --format F        json (default) or arrow
           --output FILE     write the answer to FILE instead of standard output
         """;
@@ -61,7 +62,7 @@ public static class QueryCommand
         {
             throw new UsageException($"--format must be json or arrow, got '{format}'");
         }
-        var key = options.String("key") ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
+        var key = options.String("key") ?? Environment.GetEnvironmentVariable("SUPERVISION_TOKEN") ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
         var file = options.String("output");
         var parameters = new StringBuilder();
         foreach (var name in query.Options)
@@ -79,7 +80,7 @@ public static class QueryCommand
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == "arrow" ? "application/vnd.apache.arrow.stream" : "application/json"));
         if (!string.IsNullOrEmpty(key))
         {
-            request.Headers.Add("X-Analyst-Key", key);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
         log.WriteLine($"query: GET {uri}");
         HttpResponseMessage response;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Apache.Arrow.Ipc;
 using Supervision.Cli.Commands;
@@ -13,6 +14,7 @@ public class QueryCommandTests
     private SupervisionServer _server = null!;
     private string _from = "";
     private string _directory = "";
+    private string _token = "";
 
     [OneTimeSetUp]
     public async Task StartServer()
@@ -23,6 +25,11 @@ public class QueryCommandTests
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         _from = start.AddMinutes(-5).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         using var client = _server.NewClient();
+        // An analyst's script runs with a personal access token, created once while signed in.
+        using var analyst = await _server.ClientAsync(TestUsers.Analyst35);
+        using var created = await analyst.PostAsync("/api/v1/auth/tokens", JsonContent.Create(new { name = "query command tests" }));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        _token = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
         using var response = await client.PostAsync("/api/v1/reports", new StringContent(SupervisionServer.ViolatingSeries(Enterprise, "350102", start, 30), Encoding.UTF8, "application/x-ndjson"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await SupervisionServer.EventuallyAsync(async () =>
@@ -70,6 +77,18 @@ public class QueryCommandTests
     }
 
     [Test]
+    public async Task Run_WithoutToken_ExitsOneSayingHowToSignIn()
+    {
+        using var output = new StringWriter();
+        using var log = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(["top", "--server", _server.BaseAddress.ToString(), "--key", "spat_not-a-token"], output, log, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(log.ToString(), Does.Contain("supervision query: 401 Unauthorized: the personal access token is not known"));
+    }
+
+    [Test]
     public void Run_UnknownQuery_UsageErrorListsQueries() =>
         Assert.That(() => QueryCommand.RunAsync(["risk", "--server", "http://127.0.0.1:1"], TextWriter.Null, TextWriter.Null, CancellationToken.None),
             Throws.TypeOf<UsageException>().With.Message.EqualTo("unknown query 'risk'; use one of trend, top, heat, alert-stats, timeline, audit, alerts"));
@@ -83,7 +102,7 @@ public class QueryCommandTests
     {
         using var output = new StringWriter();
         using var log = new StringWriter();
-        var code = await QueryCommand.RunAsync([args[0], "--server", _server.BaseAddress.ToString(), .. args[1..]], output, log, CancellationToken.None);
+        var code = await QueryCommand.RunAsync([args[0], "--server", _server.BaseAddress.ToString(), "--key", _token, .. args[1..]], output, log, CancellationToken.None);
         return (code, output.ToString(), log.ToString());
     }
 }
