@@ -9,6 +9,13 @@ namespace Supervision.Server.Security;
 /// </summary>
 public static class DemoUsers
 {
+    /// <summary>Each demo user with what it is, as printed at start.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "demo-inspector-3501 (inspector, 3501)", "demo-analyst-35 (analyst, 35)", "demo-supervisor (supervisor, whole country)",
+        "demo-admin (admin)", $"demo-enterprise (enterprise {DemoKeys.EnterpriseId})",
+    ];
+
     /// <summary>The demo users (passwords hashed at start, as for any user).</summary>
     public static IReadOnlyList<UserAccount> Create() =>
     [
