@@ -71,7 +71,7 @@ public static class SupervisionServerExtensions
         ApiKeyStore keys;
         try
         {
-            keys = new ApiKeyStore(options.ResolvedKeysFile);
+            keys = new ApiKeyStore(options.ResolvedKeysFile, builder.Services.Select(d => d.ImplementationInstance).OfType<TimeProvider>().First());
         }
         catch (InvalidDataException e)
         {
