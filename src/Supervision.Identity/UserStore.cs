@@ -156,19 +156,7 @@ public sealed class UserStore
         return changed;
     }
 
-    // Written whole to a new file and moved into place, so a reader never sees half a file; readable by the owner only,
-    // since the hashes are still worth guarding.
-    private static void Write(string path, List<UserAccount> accounts)
-    {
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(accounts, Json));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write(string path, List<UserAccount> accounts) => PrivateFile.Write(path, JsonSerializer.Serialize(accounts, Json));
 
     private static Dictionary<string, UserAccount> Load(string path)
     {

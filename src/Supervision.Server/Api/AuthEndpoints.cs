@@ -21,7 +21,7 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/api/v1/auth");
         auth.MapPost("/token", IssueAsync).AllowAnonymous();
         auth.MapPost("/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn);
-        auth.MapGet("/me", (CallerScope caller, HttpContext http) => Results.Ok(Describe(caller, http))).RequireAuthorization(Policies.SignedIn);
+        auth.MapGet("/me", (CallerScope caller, HttpContext http) => Results.Ok(Describe(caller, http.User.Identity?.AuthenticationType))).RequireAuthorization(Policies.SignedIn);
 
         var tokens = auth.MapGroup("/tokens").RequireAuthorization(Policies.PersonalTokens);
         tokens.MapGet("", (CallerScope caller, PersonalTokenStore store) => Results.Ok(store.Of(caller.Name).Select(Public)));
@@ -119,13 +119,12 @@ public static class AuthEndpoints
                 return Refuse(null, "this refresh token was already used, so the session was ended in case someone else holds it; sign in again");
         }
         var user = users.Find(session!.User);
-        if (user is null || user.Disabled || user.Grants() != session.Grants)
+        if (sessions.Check(session, user) is { } refusal)
         {
-            sessions.End(session.Id);
-            return Refuse(null, user is { Disabled: true } ? "this account is disabled" : "this account changed since sign-in; sign in again");
+            return Refuse(null, refusal);
         }
-        var (access, expires) = tokens.Issue(user, session.Id);
-        await audit.RecordAsync(user.Name, user.Role, $"access token refreshed; session {session.Id}, until {expires:u}", 0, false, cancellation);
+        var (access, expires) = tokens.Issue(user!, session.Id);
+        await audit.RecordAsync(user!.Name, user.Role, $"access token refreshed; session {session.Id}, until {expires:u}", 0, false, cancellation);
         return TokenResponse(access, expires, next!, session, user, tokens);
     }
 
@@ -176,7 +175,7 @@ public static class AuthEndpoints
     private static object Public(PersonalToken t) =>
         new { id = t.Id, name = t.Name, createdAt = t.CreatedAt, expiresAt = t.ExpiresAt, revokedAt = t.RevokedAt };
 
-    private static object Describe(CallerScope caller, HttpContext http) => new
+    private static object Describe(CallerScope caller, string? via) => new
     {
         name = caller.Name,
         role = caller.Role,
@@ -185,7 +184,7 @@ public static class AuthEndpoints
         enterprise = caller.Enterprise,
         purpose = caller.Purpose,
         masked = caller.Masked,
-        via = http.User.Identity?.AuthenticationType,
+        via,
     };
 
     private static IResult TokenResponse(string access, DateTimeOffset expires, string refresh, SessionStore.Session session, UserAccount user, LocalTokens tokens) =>
@@ -197,16 +196,7 @@ public static class AuthEndpoints
             ["expires_at"] = expires,
             ["refresh_token"] = refresh,
             ["session_expires_at"] = session.ExpiresAt,
-            ["user"] = new
-            {
-                name = user.Name,
-                role = user.Role,
-                jurisdiction = user.Jurisdiction,
-                sectors = user.Sectors.Select(s => Domain.Reports.Sectors.Name(s)),
-                enterprise = user.Enterprise,
-                purpose = user.Purpose,
-                masked = !Access.Roles.SeesPersonalData(user.Role),
-            },
+            ["user"] = Describe(CallerScope.Of(user), SupervisionSchemes.Local),
         });
 
     private static IResult Refuse(HttpContext? http, string detail)

@@ -36,11 +36,9 @@ public static class BearerEvents
             context.Fail(new TokenRefusedException("the session of this token has ended (signed out, expired or revoked); sign in again"));
             return Task.CompletedTask;
         }
-        var user = services.GetRequiredService<UserStore>().Find(name);
-        if (user is null || user.Disabled || user.Grants() != session.Grants)
+        if (services.GetRequiredService<SessionStore>().Check(session, services.GetRequiredService<UserStore>().Find(name)) is { } refusal)
         {
-            services.GetRequiredService<SessionStore>().End(session.Id);
-            context.Fail(new TokenRefusedException(user is { Disabled: true } ? "this account is disabled" : "this account changed since sign-in; sign in again"));
+            context.Fail(new TokenRefusedException(refusal));
             return Task.CompletedTask;
         }
         // A hub connection outlives its access token: it lasts as long as the session (and ends with it, see LiveConnections).

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Supervision.Identity;
 using Supervision.Server.Authorization;
 
 namespace Supervision.Server.Authentication;
@@ -106,17 +107,7 @@ public sealed class PersonalTokenStore
         }
     }
 
-    private void SaveLocked()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-        var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(_tokens, Json));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.Move(temporary, _path, overwrite: true);
-    }
+    private void SaveLocked() => PrivateFile.Write(_path, JsonSerializer.Serialize(_tokens, Json));
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

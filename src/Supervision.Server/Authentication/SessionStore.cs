@@ -117,6 +117,20 @@ public sealed class SessionStore(TimeProvider clock, TimeSpan lifetime)
         }
     }
 
+    /// <summary>
+    /// Null when <paramref name="user"/>'s current account may go on using <paramref name="session"/>; else ends the
+    /// session and returns why (disabled, removed, or changed since sign-in).
+    /// </summary>
+    public string? Check(Session session, UserAccount? user)
+    {
+        if (user is { Disabled: false } && user.Grants() == session.Grants)
+        {
+            return null;
+        }
+        End(session.Id);
+        return user is { Disabled: true } ? "this account is disabled" : "this account changed since sign-in; sign in again";
+    }
+
     /// <summary>Ends session <paramref name="id"/> (sign-out); false when it was not active.</summary>
     public bool End(string id)
     {

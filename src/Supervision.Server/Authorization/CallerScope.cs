@@ -72,6 +72,12 @@ public sealed record CallerScope
         };
     }
 
+    /// <summary>The scope an account of the user store grants.</summary>
+    public static CallerScope Of(UserAccount user) => new()
+    {
+        Name = user.Name, Role = user.Role, Jurisdiction = user.Jurisdiction, Sectors = user.Sectors, Enterprise = user.Enterprise, Purpose = user.Purpose,
+    };
+
     /// <summary>Minimal API binding: a handler parameter of this type is the caller's scope.</summary>
     public static ValueTask<CallerScope?> BindAsync(HttpContext context) => ValueTask.FromResult<CallerScope?>(From(context.User));
 
