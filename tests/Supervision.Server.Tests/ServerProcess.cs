@@ -29,6 +29,7 @@ public sealed class ServerProcess : IDisposable
         {
             Assert.Fail($"{dll} is missing: build the solution in Release first (tests/run.sh does)");
         }
+        Directory.CreateDirectory(dataDirectory);
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -38,6 +39,7 @@ public sealed class ServerProcess : IDisposable
                 "--Supervision:Demo:Enabled=false",
                 "--Supervision:Auth:Enabled=false",
                 "--Supervision:ModelsDirectory=" + Path.Combine(root, "models"),
+                "--Supervision:Auth:UsersFile=" + TestUsers.WriteFile(dataDirectory),
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Supervision=Information",
             },
@@ -49,7 +51,6 @@ public sealed class ServerProcess : IDisposable
         {
             info.ArgumentList.Add(setting);
         }
-        Directory.CreateDirectory(dataDirectory);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("server: " + e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("server: " + e.Data); };
@@ -64,6 +65,20 @@ public sealed class ServerProcess : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Signs one of <see cref="TestUsers"/> in; the access token.</summary>
+    public async Task<string> TokenAsync(string user)
+    {
+        using var response = await Http.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = user,
+            ["password"] = TestUsers.Password,
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+        return body.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>Waits until <c>/healthz</c> answers 200.</summary>

@@ -6,41 +6,18 @@ namespace Supervision.Cli.Commands;
 
 /// <summary>
 /// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass,
-/// or (<c>--evaluate</c>) measures the detector on labelled simulator series and writes its card.
+/// or (<c>--evaluate</c>) measures the detector on labelled simulator series and writes its card. Options in <see cref="Verbs.DetectVerb"/>.
 /// </summary>
 public static class DetectCommand
 {
-    public const string Help = """
-        usage: supervision detect --input series.csv --output scored.csv
-               supervision detect --evaluate [--card models/anomaly.md] [--series N] [--days D] [--seed S]
-
-        Scores a numeric sensor series with the online anomaly detector: each reading's score in [0, 1] uses
-        only that reading and the ones before it. The input is CSV with the header 'timestamp,value' and one reading a row
-        (any ISO 8601-like timestamp, in time order; '.' as decimal point). The output has the header
-        'timestamp,value,anomaly_score'. Bad rows are reported with their line number; then nothing is written
-        and the exit code is 1.
-
-          --input FILE      the series to score
-          --output FILE     where to write the scored series
-          --evaluate        instead, run the detector over labelled simulator series and write its card
-          --card FILE       card path for --evaluate (default models/anomaly.md)
-          --series N        simulated series for --evaluate (default 40)
-          --days D          days per simulated series (default 3)
-          --seed S          random seed for --evaluate (default 42)
-        """;
-
     private const int MaxReported = 20;
 
-    public static int Run(CommandLine args, TextWriter log, TimeProvider clock)
+    /// <summary>Either <see cref="Evaluate"/> (with its card, series, days and seed) or score <see cref="Input"/> into <see cref="Output"/>.</summary>
+    public sealed record Settings(bool Evaluate, string? Input, string? Output, string Card, int Series, int Days, int Seed);
+
+    public static int Run(Settings settings, TextWriter log, TimeProvider clock)
     {
-        var evaluate = args.Flag("evaluate");
-        var input = args.String("input");
-        var output = args.String("output");
-        var card = args.String("card", Path.Combine("models", "anomaly.md"));
-        var series = args.Int("series", 40, 1, 10_000);
-        var days = args.Int("days", 3, 1, 365);
-        var seed = args.Int("seed", 42, 0, int.MaxValue);
-        args.EnsureAllUsed();
+        var (evaluate, input, output, card, series, days, seed) = settings;
         if (evaluate)
         {
             return Evaluate(series, days, seed, card, log, clock);

@@ -1,37 +1,40 @@
+using Supervision.Domain.Reports;
 using Supervision.Scoring.Models;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
 using Supervision.Server.Models;
 using Supervision.Server.Pipeline;
 using Supervision.Server.Rules;
-using Supervision.Domain.Reports;
 using Supervision.Streaming.Pipeline;
 using Supervision.Streaming.Rules;
 
 namespace Supervision.Server.Api;
 
 /// <summary>
-/// Operator endpoints: models (<c>POST /api/v1/admin/models/reload</c>, <c>GET /api/v1/admin/models</c>), rules
-/// (<c>POST /api/v1/admin/rules/reload</c>, <c>GET /api/v1/admin/rules</c>) and the engine's state
+/// Operator endpoints, admin only: models (<c>POST /api/v1/admin/models/reload</c>, <c>GET /api/v1/admin/models</c>),
+/// rules (<c>POST /api/v1/admin/rules/reload</c>, <c>GET /api/v1/admin/rules</c>) and the engine's state
 /// (<c>GET /api/v1/admin/engine</c>).
 /// </summary>
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/admin/models/reload", (SectorModels models, SupervisionOptions options, ILogger<ModelWatchService> logger) =>
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(Policies.Admin);
+        admin.MapPost("/models/reload", (SectorModels models, SupervisionOptions options, ILogger<ModelWatchService> logger) =>
         {
             var results = models.Reload(options.ResolvedModelsDirectory);
             ModelWatchService.Log(logger, results);
             var failed = results.Any(r => r.Status == "failed");
             return Results.Json(new { inService = models.InService(), sectors = results }, statusCode: failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
-        });
-        app.MapGet("/api/v1/admin/models", (SectorModels models) => Results.Ok(new { inService = models.InService() }));
-        app.MapPost("/api/v1/admin/rules/reload", (RuleSetSource rules) =>
+        }).AuditEveryCall();
+        admin.MapGet("/models", (SectorModels models) => Results.Ok(new { inService = models.InService() }));
+        admin.MapPost("/rules/reload", (RuleSetSource rules) =>
         {
             var result = rules.Reload();
             return Results.Json(result, statusCode: result.Status == "failed" ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
-        });
-        app.MapGet("/api/v1/admin/rules", (RuleSetSource rules, EngineLoop loop) => Results.Ok(new
+        }).AuditEveryCall();
+        admin.MapGet("/rules", (RuleSetSource rules, EngineLoop loop) => Results.Ok(new
         {
             version = rules.Current.Version,
             loadedAt = rules.LoadedAt,
@@ -41,7 +44,7 @@ public static class AdminEndpoints
             disorderPolicy = new { name = loop.Engine.Disorder.Name, lateness = loop.Engine.Disorder.Lateness },
             rules = loop.Engine.Rules.Select(r => new { name = r.Name, ids = r.Ids, kinds = r.Kinds.Select(k => k.Name()), timed = r is ITimedRule }),
         }));
-        app.MapGet("/api/v1/admin/engine", (EngineLoop loop, SnapshotStore snapshots) =>
+        admin.MapGet("/engine", (EngineLoop loop, SnapshotStore snapshots) =>
         {
             // Read while the loop runs: figures are a moment's view, not a transaction.
             var engine = loop.Engine;

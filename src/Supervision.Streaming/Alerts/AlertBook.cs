@@ -93,7 +93,7 @@ public sealed class AlertBook
                 AlertId = AlertIdFor(key, draft.FirstSeen),
                 Key = key,
                 EnterpriseId = id.Value,
-                Region = region.ToString(),
+                Region = (draft.Region == default ? region : draft.Region).ToString(),
                 Sector = sector,
                 Kind = draft.Kind.Name(),
                 Severity = draft.Severity,

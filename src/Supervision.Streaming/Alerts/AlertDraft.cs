@@ -13,6 +13,7 @@ namespace Supervision.Streaming.Alerts;
 /// <param name="LastSeen">The event time of this observation; the enterprise is scored as of it.</param>
 /// <param name="Kind">The report kind the alert is about.</param>
 /// <param name="Violation">False for anomalies: they count as open alerts but not in the grade's alert history.</param>
+/// <param name="Region">Where the subject is (the reporting region of its report); default: the enterprise's first reported region.</param>
 public readonly record struct AlertDraft(
     string RuleId,
     string Subject,
@@ -22,4 +23,5 @@ public readonly record struct AlertDraft(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     ReportKind Kind,
-    bool Violation = true);
+    bool Violation = true,
+    Domain.Identifiers.RegionCode Region = default);

@@ -133,6 +133,7 @@ public sealed class SupervisionEngine
             var judge = true;
             if (subject >= 0)
             {
+                _subjects[(int)kind].Located(subject, report.Region);
                 ref var frontier = ref _subjects[(int)kind].Frontier(subject);
                 var at = report.ObservedAt.UtcTicks;
                 var allowed = frontier - _disorder.Lateness.Ticks;

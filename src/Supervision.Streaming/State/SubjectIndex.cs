@@ -15,6 +15,7 @@ public sealed class SubjectIndex
     private string[] _first = new string[16];
     private string[] _second = new string[16];
     private long[] _frontier = new long[16];
+    private int[] _region = new int[16];
     private bool[] _live = new bool[16];
     private int _high;
 
@@ -50,6 +51,12 @@ public sealed class SubjectIndex
     /// <summary>The second name of a subject (metric, test item, batch…), empty when it has one name.</summary>
     public string SecondOf(int id) => _second[id];
 
+    /// <summary>Where the subject's newest report was made (default before its first report).</summary>
+    public Domain.Identifiers.RegionCode RegionOf(int id) => _region[id] == 0 ? default : Domain.Identifiers.RegionCode.Parse(_region[id].ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Records where the subject's report was made.</summary>
+    public void Located(int id, Domain.Identifiers.RegionCode region) => _region[id] = region.Value;
+
     /// <summary>Newest event time applied for the subject, in ticks (0 before its first report).</summary>
     public ref long Frontier(int id) => ref _frontier[id];
 
@@ -60,6 +67,7 @@ public sealed class SubjectIndex
         _live[id] = false;
         _first[id] = _second[id] = "";
         _frontier[id] = 0;
+        _region[id] = 0;
         _free.Push(id);
     }
 
@@ -76,6 +84,7 @@ public sealed class SubjectIndex
                 writer.Write(_first[id]);
                 writer.Write(_second[id]);
                 writer.Write(_frontier[id]);
+                writer.Write(_region[id]);
             }
         }
     }
@@ -91,6 +100,7 @@ public sealed class SubjectIndex
         {
             var id = reader.ReadInt32();
             Place(id, reader.ReadInt32(), reader.ReadString(), reader.ReadString(), reader.ReadInt64());
+            _region[id] = reader.ReadInt32();
         }
         _high = high;
         EnsureCapacity(high);
@@ -126,6 +136,7 @@ public sealed class SubjectIndex
         Array.Resize(ref _first, length);
         Array.Resize(ref _second, length);
         Array.Resize(ref _frontier, length);
+        Array.Resize(ref _region, length);
         Array.Resize(ref _live, length);
     }
 }

@@ -130,7 +130,7 @@ public class DetectCommandTests
         var output = Path.Combine(_directory, "scored.csv");
         File.WriteAllText(input, csv);
         var log = new StringWriter();
-        var exit = DetectCommand.Run(new CommandLine(["--input", input, "--output", output], new HashSet<string> { "evaluate" }), log, TimeProvider.System);
+        var exit = DetectCommand.Run(new DetectCommand.Settings(Evaluate: false, input, output, Card: "", Series: 40, Days: 3, Seed: 42), log, TimeProvider.System);
         return (exit, log.ToString(), output);
     }
 

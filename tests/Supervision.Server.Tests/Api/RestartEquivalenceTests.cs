@@ -16,7 +16,6 @@ namespace Supervision.Server.Tests.Api;
 [Category("Integration")]
 public class RestartEquivalenceTests
 {
-    private const string AnalystKey = "restart-test-supervisor-key";
     private const int AcknowledgeAfter = 12;
     private const int KillAt = 30;
     private readonly List<string> _directories = [];
@@ -60,10 +59,7 @@ public class RestartEquivalenceTests
 
     private static ServerProcess Start(string data, int port) => ServerProcess.Start(data, port,
         "--Supervision:Engine:SnapshotInterval=00:00:01",
-        "--Supervision:Engine:TickInterval=00:00:00.5",
-        "--Analysts:Keys:0:Name=restart-test",
-        "--Analysts:Keys:0:Key=" + AnalystKey,
-        "--Analysts:Keys:0:Role=supervisor");
+        "--Supervision:Engine:TickInterval=00:00:00.5");
 
     private static async Task<bool> PostAsync(HttpClient http, byte[] body)
     {
@@ -79,13 +75,14 @@ public class RestartEquivalenceTests
     private static async Task AcknowledgeFirstOpenAsync(ServerProcess server)
     {
         await server.WaitIdleAsync();
+        var token = await server.TokenAsync(TestUsers.Supervisor);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts?from=2000-01-01T00:00:00Z&limit=10000");
-        request.Headers.Add("X-Analyst-Key", AnalystKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await server.Http.SendAsync(request);
         var alerts = await response.Content.ReadFromJsonAsync<JsonElement>();
         var id = alerts.EnumerateArray().Where(a => a.GetProperty("status").GetString() == "open").Select(a => a.GetProperty("alertId").GetString()!).Order(StringComparer.Ordinal).First();
         using var ack = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/alerts/{id}/acknowledge");
-        ack.Headers.Add("X-Analyst-Key", AnalystKey);
+        ack.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var acknowledged = await server.Http.SendAsync(ack);
         Assert.That(acknowledged.StatusCode, Is.EqualTo(HttpStatusCode.OK), await acknowledged.Content.ReadAsStringAsync());
     }

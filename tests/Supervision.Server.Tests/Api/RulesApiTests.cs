@@ -13,16 +13,21 @@ public class RulesApiTests
     private HttpClient _client = null!;
 
     [SetUp]
-    public void StartServer()
+    public async Task StartServer()
     {
         _server = new SupervisionServer();
-        _client = _server.NewClient();
+        // Rules and the engine are the admin's; reading the alerts back, a supervisor of the whole country.
+        _client = await _server.ClientAsync(TestUsers.Admin);
+        _supervisor = await _server.ClientAsync(TestUsers.Supervisor);
     }
+
+    private HttpClient _supervisor = null!;
 
     [TearDown]
     public void StopServer()
     {
         _client.Dispose();
+        _supervisor.Dispose();
         _server.Dispose();
     }
 
@@ -65,7 +70,7 @@ public class RulesApiTests
         await PostResidueAsync("res-2", 0.15);
         var alert = (JsonElement)await SupervisionServer.EventuallyAsync(async () =>
         {
-            var alerts = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?from=2000-01-01T00:00:00Z");
+            var alerts = await _supervisor.GetFromJsonAsync<JsonElement>("/api/v1/alerts?from=2000-01-01T00:00:00Z");
             return alerts.EnumerateArray().Where(a => a.GetProperty("ruleId").GetString() == "gb2763.residue.mrl").Select(a => (object)a).FirstOrDefault();
         }, TimeSpan.FromSeconds(20), "the residue alert under the new limit");
         Assert.That(alert.GetProperty("ruleVersion").GetString(), Is.EqualTo(after), "the alert records the rule set that judged it");

@@ -98,6 +98,17 @@ public class EngineTimeAndStateTests
     }
 
     [Test]
+    public void Process_EnterpriseReportingFromAnotherRegion_AlertCarriesTheRegionOfItsReport()
+    {
+        var engine = Engine();
+        var changes = new List<Alert>();
+        var elsewhere = Supervision.Domain.Identifiers.RegionCode.Parse("350104");
+        Feed(engine, changes, ColdChain(Start, -21, device: "F-1"));
+        Feed(engine, changes, Residue(1, "韭菜", "腐霉利", 0.5) with { Region = elsewhere });
+        Assert.That(changes.Single().Region, Is.EqualTo("350104"));
+    }
+
+    [Test]
     public void RuleSetVersion_SameOptionsAndData_SameVersion() =>
         Assert.That(RuleSet.Load(new RuleOptions()).Version, Is.EqualTo(RuleSet.Default.Version));
 

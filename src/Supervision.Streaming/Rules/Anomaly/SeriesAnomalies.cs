@@ -48,7 +48,7 @@ public abstract class SeriesAnomalies : Rule
             new("anomalyScore", Math.Round(score, 4), options.AnomalyAlertScore, null),
         ];
         var firstSeen = engine.Alerts.IsOpen(series.Alert) ? engine.Alerts[series.Alert].FirstSeen : report.ObservedAt;
-        engine.Alerts.Raise(ref series.Alert, context.Enterprise, new AlertDraft(ruleId, subject, Severity.Warning, summary, explanation, firstSeen, report.ObservedAt, report.Kind, Violation: false));
+        engine.Alerts.Raise(ref series.Alert, context.Enterprise, new AlertDraft(ruleId, subject, Severity.Warning, summary, explanation, firstSeen, report.ObservedAt, report.Kind, Violation: false, Region: report.Region));
     }
 
     /// <inheritdoc/>

@@ -48,7 +48,7 @@ public sealed class DrugBatchRule : Rule, ITimedRule
         var summary = string.Create(CultureInfo.InvariantCulture, $"drug batch {batch.BatchNo} ({batch.ApprovalNo}) moved out {daysPast} days after its expiry on {batch.Expiry:yyyy-MM-dd}");
         ExplanationItem[] explanation = [new("daysPastExpiry", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
         engine.Alerts.Raise(ref state.Alert, context.Enterprise,
-            new AlertDraft(RuleIds.DrugBatchExpired, subject, Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.DrugBatchExpired, subject, Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public void Advance(RuleContext context)
@@ -73,7 +73,7 @@ public sealed class DrugBatchRule : Rule, ITimedRule
             ExplanationItem[] explanation = [new("stock", state.Stock, 0, null), new("daysPastExpiry", today - state.Expiry, 0, null)];
             var firstSeen = new DateTimeOffset(expiry.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             context.Alerts.Raise(ref state.StockAlert, subjects.EnterpriseOf(id),
-                new AlertDraft(RuleIds.DrugExpiredStock, string.Concat(approval, "/", batchNo), Severity.Warning, summary, explanation, firstSeen, now, ReportKind.DrugBatch));
+                new AlertDraft(RuleIds.DrugExpiredStock, string.Concat(approval, "/", batchNo), Severity.Warning, summary, explanation, firstSeen, now, ReportKind.DrugBatch, Region: subjects.RegionOf(id)));
         }
     }
 

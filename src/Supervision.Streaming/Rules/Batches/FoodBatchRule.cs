@@ -40,7 +40,7 @@ public sealed class FoodBatchRule : Rule
         var summary = string.Create(CultureInfo.InvariantCulture, $"food batch {batch.BatchNo} of {batch.Product} still reported {daysPast} days after its shelf life ended on {end:yyyy-MM-dd}");
         ExplanationItem[] explanation = [new("daysPastShelfLife", daysPast, 0, null), new("quantity", batch.Quantity, null, null)];
         engine.Alerts.Raise(ref state.Alert, context.Enterprise,
-            new AlertDraft(RuleIds.FoodBatchExpired, subject, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.FoodBatchExpired, subject, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context)

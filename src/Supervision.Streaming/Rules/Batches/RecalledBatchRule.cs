@@ -42,7 +42,7 @@ public sealed class RecalledBatchRule : Rule
             new("quantity", quantity, null, null),
         ];
         context.Engine.Alerts.Raise(ref Slot(report.Kind)[context.Subject], context.Enterprise,
-            new AlertDraft(RuleIds.RecalledBatchMoved, string.Concat(licence, "/", batchNo), Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.RecalledBatchMoved, string.Concat(licence, "/", batchNo), Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context) => context.Alerts.IsOpen(Slot(kind)[subject]);

@@ -45,7 +45,7 @@ public sealed class ElevatorDoorFaultRule : Rule
         var summary = string.Create(CultureInfo.InvariantCulture, $"elevator {telemetry.EquipmentId}: door fault for {lasted.TotalMinutes:0} min");
         ExplanationItem[] explanation = [new(EquipmentMetrics.DoorFault, telemetry.Value, 0, null), new("faultMinutes", Math.Round(lasted.TotalMinutes, 1), engine.Options.Faults.DoorFaultCritical.TotalMinutes, null)];
         engine.Alerts.Raise(ref door.Alert, context.Enterprise,
-            new AlertDraft(RuleIds.ElevatorDoorFault, telemetry.EquipmentId, severity, summary, explanation, new DateTimeOffset(door.Start, TimeSpan.Zero), report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.ElevatorDoorFault, telemetry.EquipmentId, severity, summary, explanation, new DateTimeOffset(door.Start, TimeSpan.Zero), report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context) => _states[subject].Start != 0 || context.Alerts.IsOpen(_states[subject].Alert);

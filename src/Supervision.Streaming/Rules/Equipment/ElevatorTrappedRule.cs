@@ -45,7 +45,7 @@ public sealed class ElevatorTrappedRule : Rule
         var summary = string.Create(CultureInfo.InvariantCulture, $"elevator {telemetry.EquipmentId}: passengers trapped for {minutes:0} min");
         ExplanationItem[] explanation = [new(EquipmentMetrics.TrappedPassenger, telemetry.Value, 0, null), new("trappedMinutes", Math.Round(minutes, 1), null, null)];
         engine.Alerts.Raise(ref device.Alert, context.Enterprise,
-            new AlertDraft(RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.Start, TimeSpan.Zero), report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.ElevatorTrapped, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(device.Start, TimeSpan.Zero), report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context) => _states[subject].Start != 0 || context.Alerts.IsOpen(_states[subject].Alert);

@@ -74,7 +74,7 @@ public sealed class EquipmentOverRatingRule : Rule
         }
         ExplanationItem[] explanation = [new(telemetry.Metric, telemetry.Value, Math.Round(limit, 4), null), new("ratedValue", state.Rating, null, null)];
         engine.Alerts.Raise(ref state.Alert, context.Enterprise,
-            new AlertDraft(ruleId, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(state.Start, TimeSpan.Zero), report.ObservedAt, report.Kind));
+            new AlertDraft(ruleId, telemetry.EquipmentId, Severity.Critical, summary, explanation, new DateTimeOffset(state.Start, TimeSpan.Zero), report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context) => _states[subject].Start != 0 || context.Alerts.IsOpen(_states[subject].Alert);

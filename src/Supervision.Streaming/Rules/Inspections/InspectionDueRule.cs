@@ -53,7 +53,7 @@ public sealed class InspectionDueRule : Rule, ITimedRule
                     $"elevator {inspection.EquipmentId}: the inspection of {inspection.InspectedAt:yyyy-MM-dd} gives the next one as due {due:yyyy-MM-dd}, but the TSG T7001-2023 calendar from its commissioning on {registered.CommissionedOn:yyyy-MM-dd} has it due {calendar:yyyy-MM-dd}");
                 ExplanationItem[] explanation = [new("reportedDueDay", due.DayNumber, calendar.DayNumber, null), new("daysLater", due.DayNumber - calendar.DayNumber, 0, null)];
                 engine.Alerts.Raise(ref state.Mismatch, context.Enterprise,
-                    new AlertDraft(RuleIds.InspectionCalendar, inspection.EquipmentId, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+                    new AlertDraft(RuleIds.InspectionCalendar, inspection.EquipmentId, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
             }
             else
             {
@@ -98,7 +98,7 @@ public sealed class InspectionDueRule : Rule, ITimedRule
             var summary = string.Create(CultureInfo.InvariantCulture, $"{((EquipmentType)state.Type).Name()} {equipmentId}: periodic inspection overdue by {days} days (due {due:yyyy-MM-dd})");
             ExplanationItem[] explanation = [new("daysOverdue", days, 0, null)];
             context.Alerts.Raise(ref state.Overdue, subjects.EnterpriseOf(id),
-                new AlertDraft(RuleIds.InspectionOverdue, equipmentId, severity, summary, explanation, new DateTimeOffset(state.Due, TimeSpan.Zero), context.Clock.EventNowTime, ReportKind.EquipmentInspection));
+                new AlertDraft(RuleIds.InspectionOverdue, equipmentId, severity, summary, explanation, new DateTimeOffset(state.Due, TimeSpan.Zero), context.Clock.EventNowTime, ReportKind.EquipmentInspection, Region: subjects.RegionOf(id)));
         }
     }
 

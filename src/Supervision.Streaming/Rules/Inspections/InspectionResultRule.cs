@@ -38,7 +38,7 @@ public sealed class InspectionResultRule : Rule
         var summary = string.Create(CultureInfo.InvariantCulture, $"{inspection.EquipmentType.Name()} {inspection.EquipmentId} failed its periodic inspection on {inspection.InspectedAt:yyyy-MM-dd}");
         ExplanationItem[] explanation = [new("inspectionFailed", 1, 0, null)];
         engine.Alerts.Raise(ref state.Alert, context.Enterprise,
-            new AlertDraft(RuleIds.InspectionFailed, inspection.EquipmentId, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+            new AlertDraft(RuleIds.InspectionFailed, inspection.EquipmentId, Severity.Warning, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     public override bool Retains(ReportKind kind, int subject, RuleContext context) => context.Alerts.IsOpen(_states[subject].Alert);

@@ -44,6 +44,6 @@ public sealed class ResidueLimitRule : JudgedSamples
             new("valueMgKg", residue.ValueMgKg, limit.MrlMgKg, null),
             new("timesLimit", Math.Round(residue.ValueMgKg / limit.MrlMgKg, 2), 1, null),
         ];
-        Fail(in context, new AlertDraft(RuleIds.ResidueOverLimit, subject, SeverityOf(residue.ValueMgKg, limit.MrlMgKg, engine.Options), summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+        Fail(in context, new AlertDraft(RuleIds.ResidueOverLimit, subject, SeverityOf(residue.ValueMgKg, limit.MrlMgKg, engine.Options), summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 }

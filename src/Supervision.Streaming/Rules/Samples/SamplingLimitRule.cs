@@ -28,6 +28,6 @@ public sealed class SamplingLimitRule : JudgedSamples
         var subject = string.Concat(sampling.Product, "/", sampling.TestItem);
         var summary = string.Create(CultureInfo.InvariantCulture, $"sample of {sampling.Product}: {sampling.TestItem} at {sampling.Value:0.###} {sampling.Unit}, over the limit of {sampling.Limit:0.###} {sampling.Unit}");
         ExplanationItem[] explanation = [new("value", sampling.Value, sampling.Limit, null)];
-        Fail(in context, new AlertDraft(RuleIds.SamplingOverLimit, subject, SeverityOf(sampling.Value, sampling.Limit, engine.Options), summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+        Fail(in context, new AlertDraft(RuleIds.SamplingOverLimit, subject, SeverityOf(sampling.Value, sampling.Limit, engine.Options), summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
     }
 }

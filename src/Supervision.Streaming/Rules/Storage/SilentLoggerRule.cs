@@ -99,7 +99,7 @@ public sealed class SilentLoggerRule(StorageExcursions coldChain, StorageExcursi
                 new("lastTemperatureC", excursions.LastTemperature(id), null, null),
             ];
             context.Alerts.Raise(ref logger.Alert, subjects.EnterpriseOf(id),
-                new AlertDraft(RuleIds.SilentLogger, name, excursion ? Severity.Critical : Severity.Warning, summary, explanation, last, context.Clock.EventNowTime, kind));
+                new AlertDraft(RuleIds.SilentLogger, name, excursion ? Severity.Critical : Severity.Warning, summary, explanation, last, context.Clock.EventNowTime, kind, Region: subjects.RegionOf(id)));
         }
     }
 

@@ -72,7 +72,7 @@ public abstract class StorageExcursions : Rule
             new("excursionMinutes", Math.Round(duration.TotalMinutes, 1), options.MinExcursion.TotalMinutes, null),
         ];
         engine.Alerts.Raise(ref device.Alert, context.Enterprise,
-            new AlertDraft(ruleId, deviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), report.ObservedAt, report.Kind));
+            new AlertDraft(ruleId, deviceId, severity, summary, explanation, new DateTimeOffset(device.RunStart, TimeSpan.Zero), report.ObservedAt, report.Kind, Region: report.Region));
     }
 
     /// <inheritdoc/>

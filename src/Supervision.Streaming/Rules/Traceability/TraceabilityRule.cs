@@ -64,6 +64,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
         }
         link.Quantity = origin.QuantityKg;
         link.Observed = report.ObservedAt;
+        link.Region = report.Region;
 
         if (origin.OriginRegion.Value != chain.OriginRegion)
         {
@@ -71,7 +72,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
                 $"lot {origin.TraceCode} ({origin.Commodity}) reported with origin {origin.OriginRegion}, but its chain began with origin {chain.OriginRegion:D6}");
             ExplanationItem[] explanation = [new("originRegion", origin.OriginRegion.Value, chain.OriginRegion, null)];
             engine.Alerts.Raise(ref link.OriginAlert, context.Enterprise,
-                new AlertDraft(RuleIds.TraceOrigin, origin.TraceCode, Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind));
+                new AlertDraft(RuleIds.TraceOrigin, origin.TraceCode, Severity.Critical, summary, explanation, report.ObservedAt, report.ObservedAt, report.Kind, Region: report.Region));
         }
         else
         {
@@ -130,7 +131,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
                     $"lot {code} ({chain.Commodity}): received from {link.From}, which has not reported the lot; the chain is broken");
                 ExplanationItem[] explanation = [new("hoursWaiting", Math.Round(TimeSpan.FromTicks(now - link.PendingSince).TotalHours, 1), Math.Round(TimeSpan.FromTicks(grace).TotalHours, 1), null)];
                 context.Alerts.Raise(ref link.BreakAlert, link.Enterprise,
-                    new AlertDraft(RuleIds.TraceBreak, code, Severity.Warning, summary, explanation, link.Observed, context.Clock.EventNowTime, ReportKind.AgriOrigin));
+                    new AlertDraft(RuleIds.TraceBreak, code, Severity.Warning, summary, explanation, link.Observed, context.Clock.EventNowTime, ReportKind.AgriOrigin, Region: link.Region));
             }
             if (!waiting)
             {
@@ -157,7 +158,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
             $"lot {code} ({chain.Commodity}): {holder.PassedOn:0.##} kg passed on from {holder.EnterpriseId}, which received {holder.Quantity:0.##} kg");
         ExplanationItem[] explanation = [new("passedOnKg", holder.PassedOn, holder.Quantity, null)];
         alerts.Raise(ref holder.QuantityAlert, holder.Enterprise,
-            new AlertDraft(RuleIds.TraceQuantity, code, Severity.Critical, summary, explanation, at, at, ReportKind.AgriOrigin));
+            new AlertDraft(RuleIds.TraceQuantity, code, Severity.Critical, summary, explanation, at, at, ReportKind.AgriOrigin, Region: holder.Region));
     }
 
     private void Evict(RuleContext context, long now)
@@ -198,6 +199,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
                 writer.Write(l.PassedOn);
                 writer.Write(l.PendingSince);
                 writer.Write(l.Observed.UtcTicks);
+                writer.Write(l.Region.Value);
                 writer.Write(l.BreakAlert);
                 writer.Write(l.OriginAlert);
                 writer.Write(l.QuantityAlert);
@@ -227,6 +229,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
                     PassedOn = reader.ReadDouble(),
                     PendingSince = reader.ReadInt64(),
                     Observed = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
+                    Region = Domain.Identifiers.RegionCode.Parse(reader.ReadInt32().ToString("D6", System.Globalization.CultureInfo.InvariantCulture)),
                     BreakAlert = reader.ReadInt32(),
                     OriginAlert = reader.ReadInt32(),
                     QuantityAlert = reader.ReadInt32(),
@@ -258,6 +261,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
         public double PassedOn;
         public long PendingSince;
         public DateTimeOffset Observed;
+        public Domain.Identifiers.RegionCode Region;
         public int BreakAlert;
         public int OriginAlert;
         public int QuantityAlert;
