@@ -2,6 +2,7 @@ using Supervision.Server.Alerts;
 using Supervision.Server.Analysts;
 using Supervision.Server.Api;
 using Supervision.Server.Configuration;
+using Supervision.Server.Edge;
 
 WebApplication app;
 try
@@ -12,7 +13,8 @@ try
         .AddSupervisionStorage(options)
         .AddSupervisionStreaming(options)
         .AddSupervisionHub()
-        .AddSupervisionAnalysts();
+        .AddSupervisionAnalysts()
+        .AddSupervisionEdge();
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -23,6 +25,7 @@ catch (ConfigurationException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSupervisionEdge();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapReportEndpoints();

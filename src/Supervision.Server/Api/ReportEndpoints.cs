@@ -45,7 +45,7 @@ public static class ReportEndpoints
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported content type",
-                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array), application/x-ndjson, text/csv or application/vnd.apache.arrow.stream");
+                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array), application/x-ndjson (or application/jsonl), text/csv or application/vnd.apache.arrow.stream");
         }
         var limit = options.MaxBodyBytes;
         if (http.Request.ContentLength > limit)
