@@ -3,18 +3,22 @@ using Supervision.Server.Analysts;
 using Supervision.Server.Api;
 using Supervision.Server.Configuration;
 using Supervision.Server.Edge;
+using Supervision.Server.Health;
+using Supervision.Server.Telemetry;
 
 WebApplication app;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     var (options, _) = builder.AddSupervisionOptions();
-    builder.AddSupervisionIngest(options)
+    builder.AddSupervisionTelemetry(options)
+        .AddSupervisionIngest(options)
         .AddSupervisionStorage(options)
         .AddSupervisionStreaming(options)
         .AddSupervisionHub()
         .AddSupervisionAnalysts()
-        .AddSupervisionEdge();
+        .AddSupervisionEdge()
+        .AddSupervisionHealth();
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -34,6 +38,8 @@ app.MapAdminEndpoints();
 app.MapEnterpriseEndpoints();
 app.MapRiskEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
+app.MapSupervisionHealth();
+app.MapSupervisionMetrics();
 await app.RunAsync();
 return 0;
 

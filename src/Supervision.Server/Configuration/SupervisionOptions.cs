@@ -38,6 +38,8 @@ public sealed class SupervisionOptions
 
     public RuleOptions Rules { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>The profiles directory with the default applied.</summary>
     public string ResolvedProfilesDirectory =>
         string.IsNullOrWhiteSpace(ProfilesDirectory) ? Path.Combine(AppContext.BaseDirectory, "profiles") : ProfilesDirectory;
@@ -87,6 +89,10 @@ public sealed class SupervisionOptions
         if (Rules.Validate() is { } rules)
         {
             yield return "Supervision:" + rules;
+        }
+        foreach (var problem in Telemetry.Validate())
+        {
+            yield return problem;
         }
     }
 }

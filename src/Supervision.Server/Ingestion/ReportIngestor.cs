@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Supervision.Domain.Reports;
 using Supervision.Ingest.Decoding;
 using Supervision.Ingest.Idempotency;
 using Supervision.Ingest.Mapping;
+using Supervision.Ingest.Telemetry;
 using Supervision.Ingest.Validation;
 using Supervision.Ingest.Wal;
 using Supervision.Server.Pipeline;
@@ -26,13 +28,19 @@ public enum IngestOutcome
 /// (idempotency by enterprise and reportId), append the rest to the write-ahead log and wait for the disk, then
 /// queue them for the pipeline. Only then is the batch acknowledged.
 /// </summary>
-public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, ReportIdIndex index, WriteAheadLog wal, TimeProvider clock)
+public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator validator, ReportIdIndex index, WriteAheadLog wal, TimeProvider clock, IngestTelemetry telemetry)
 {
     /// <summary>Decodes <paramref name="body"/> and makes what is valid and new durable.</summary>
     public async Task<(IngestOutcome Outcome, IngestResponse? Response, string? Error)> IngestAsync(
         ReadOnlyMemory<byte> body, BodyFormat format, MappingProfile? profile, int maxRecords, Func<DecodeResult, DecodeResult>? filter, CancellationToken cancellation)
     {
-        var result = new ReportDecoder(validator, profile).Decode(body, format);
+        DecodeResult result;
+        using (var decode = IngestTelemetry.Source.StartActivity("ingest.decode"))
+        {
+            result = new ReportDecoder(validator, profile).Decode(body, format);
+            decode?.SetTag("supervision.format", format.ToString());
+            decode?.SetTag("supervision.records", result.Total);
+        }
         if (result.BodyError is not null)
         {
             return (IngestOutcome.Unreadable, null, result.BodyError);
@@ -45,6 +53,7 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
         {
             result = filter(result);
         }
+        telemetry.Rejected(result.Rejected, format);
         if (result.Accepted.Count == 0)
         {
             return (IngestOutcome.Accepted, new IngestResponse(0, 0, result.Rejected), null);
@@ -79,11 +88,17 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
             }
         }
         var duplicates = accepted.Count - count;
+        if (duplicates > 0)
+        {
+            telemetry.Duplicates(DuplicatesOf(accepted, added), format);
+        }
         if (count > 0)
         {
             WalPosition position;
             try
             {
+                using var append = IngestTelemetry.Source.StartActivity("wal.append");
+                append?.SetTag("supervision.reports", count);
                 position = await wal.AppendAsync(new ArraySegment<Report>(fresh, 0, count), cancellation);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException)
@@ -92,8 +107,24 @@ public sealed class ReportIngestor(PipelineHost pipeline, ReportValidator valida
                 index.RemoveAll(keys.AsSpan(0, count), receivedAt);
                 return (IngestOutcome.Unavailable, null, e is IOException ? e.Message : "the request was cancelled before the reports were durable");
             }
-            await pipeline.SubmitAsync(new ReportBatch(fresh, count, receivedAt) { Checkpoint = position.Pack() }, CancellationToken.None);
+            telemetry.Accepted(fresh.AsSpan(0, count), format);
+            // The request's trace goes with the batch, so the engine's and the store's spans continue it.
+            var trace = Activity.Current?.Context ?? default;
+            await pipeline.SubmitAsync(new ReportBatch(fresh, count, receivedAt) { Checkpoint = position.Pack(), Trace = trace }, CancellationToken.None);
         }
         return (IngestOutcome.Accepted, new IngestResponse(count, duplicates, result.Rejected), null);
+    }
+
+    private static Report[] DuplicatesOf(List<Report> accepted, bool[] added)
+    {
+        var duplicates = new List<Report>();
+        for (var i = 0; i < added.Length; i++)
+        {
+            if (!added[i])
+            {
+                duplicates.Add(accepted[i]);
+            }
+        }
+        return [.. duplicates];
     }
 }

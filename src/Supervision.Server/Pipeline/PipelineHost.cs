@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Threading.Channels;
@@ -12,6 +13,7 @@ using Supervision.Storage.History;
 using Supervision.Storage.Queries;
 using Supervision.Storage.Writing;
 using Supervision.Streaming.Pipeline;
+using Supervision.Streaming.Telemetry;
 
 namespace Supervision.Server.Pipeline;
 
@@ -39,6 +41,7 @@ public sealed class PipelineHost : BackgroundService
     private readonly string _dataDirectory;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
+    private readonly StreamingTelemetry _telemetry;
 
     public PipelineHost(
         SupervisionEngine engine,
@@ -49,8 +52,10 @@ public sealed class PipelineHost : BackgroundService
         ReportValidator validator,
         TimeProvider clock,
         Configuration.SupervisionOptions options,
-        ILogger<PipelineHost> logger)
+        ILogger<PipelineHost> logger,
+        StreamingTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _index = index;
         _wal = wal;
         _validator = validator;
@@ -76,6 +81,8 @@ public sealed class PipelineHost : BackgroundService
                 _failure = "pipeline stopped: " + error.Message;
                 _logger.LogCritical(error, "The pipeline stopped");
             });
+        Alerts.Subscribe(telemetry.AlertsChanged);
+        telemetry.Meter.CreateObservableGauge("supervision.pipeline.queue.depth", () => _queue.Reader.Count, "{batch}", "Accepted batches waiting for the engine");
         // An acknowledgement is an alert event for history; it carries no new score.
         _acknowledged.Subscribe(alerts => _writer.EnqueueAlertsAsync(alerts, CancellationToken.None).AsTask().GetAwaiter().GetResult());
     }
@@ -162,7 +169,11 @@ public sealed class PipelineHost : BackgroundService
                     continue;
                 }
                 var batch = (ReportBatch)work;
-                _source.OnNext(batch);
+                _telemetry.Processing(batch, _clock.GetUtcNow());
+                using (StreamingTelemetry.Source.StartActivity("pipeline.process", ActivityKind.Consumer, batch.Trace))
+                {
+                    _source.OnNext(batch);
+                }
                 await _writer.EnqueueReportsAsync(batch, stoppingToken);
             }
         }
