@@ -4,6 +4,7 @@ using Supervision.Server.Api;
 using Supervision.Server.Configuration;
 using Supervision.Server.Edge;
 using Supervision.Server.Health;
+using Supervision.Server.OpenApi;
 using Supervision.Server.Telemetry;
 
 WebApplication app;
@@ -18,7 +19,8 @@ try
         .AddSupervisionHub()
         .AddSupervisionAnalysts()
         .AddSupervisionEdge()
-        .AddSupervisionHealth();
+        .AddSupervisionHealth()
+        .AddSupervisionOpenApi();
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -40,6 +42,7 @@ app.MapRiskEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts");
 app.MapSupervisionHealth();
 app.MapSupervisionMetrics();
+app.MapSupervisionDocs();
 await app.RunAsync();
 return 0;
 

@@ -1,4 +1,6 @@
+using Supervision.Server.OpenApi;
 using Supervision.Scoring.Models;
+using Supervision.Server.Api.Bodies;
 using Supervision.Server.Configuration;
 using Supervision.Server.Models;
 
@@ -14,9 +16,19 @@ public static class AdminEndpoints
             var results = models.Reload(options.ResolvedModelsDirectory);
             ModelWatchService.Log(logger, results);
             var failed = results.Any(r => r.Status == "failed");
-            return Results.Json(new { inService = models.InService(), sectors = results }, statusCode: failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
-        });
-        app.MapGet("/api/v1/admin/models", (SectorModels models) => Results.Ok(new { inService = models.InService() }));
+            return Results.Json(new ModelsBody(models.InService(), results), statusCode: failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
+        })
+            .WithTags("Admin")
+            .WithSummary("Reload risk models")
+            .WithDescription("Reads every sector's model from Supervision:ModelsDirectory; a model that fails to load leaves the one in service (422 then, naming it).")
+            .Produces<ModelsBody>()
+            .Produces<ModelsBody>(StatusCodes.Status422UnprocessableEntity);
+        app.MapGet("/api/v1/admin/models", (SectorModels models) => Results.Ok(new ModelsBody(models.InService())))
+            .WithTags("Admin")
+            .WithSummary("Models in service")
+            .WithDescription("One sector@version per sector with a model.")
+            .Produces<ModelsBody>()
+            .WithResponseExample(200, """{"inService":["food@4","drug@2","agri@2","equipment@4"]}""");
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Supervision.Server.OpenApi;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Server.Grades;
@@ -12,7 +13,13 @@ public static class EnterpriseEndpoints
 
     public static IEndpointRouteBuilder MapEnterpriseEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/enterprises/{id}/risk", GetRiskAsync);
+        app.MapGet("/api/v1/enterprises/{id}/risk", GetRiskAsync)
+            .WithTags("Enterprises")
+            .WithSummary("An enterprise's credit grade")
+            .WithDescription("The current credit grade, the score it came from, why, and the grade history, newest first.")
+            .Produces<EnterpriseRisk>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
