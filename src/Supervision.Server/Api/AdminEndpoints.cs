@@ -1,8 +1,8 @@
-using Supervision.Server.OpenApi;
 using Supervision.Scoring.Models;
 using Supervision.Server.Api.Bodies;
 using Supervision.Server.Configuration;
 using Supervision.Server.Models;
+using Supervision.Server.OpenApi;
 
 namespace Supervision.Server.Api;
 

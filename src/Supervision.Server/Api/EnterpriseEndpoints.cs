@@ -1,7 +1,7 @@
-using Supervision.Server.OpenApi;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
 using Supervision.Server.Grades;
+using Supervision.Server.OpenApi;
 using Supervision.Storage.History;
 
 namespace Supervision.Server.Api;

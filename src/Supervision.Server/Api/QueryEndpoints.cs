@@ -1,12 +1,12 @@
 using Supervision.Domain.Alerts;
-using Supervision.Server.OpenApi;
 using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.OpenApi;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
-using Supervision.Storage.Writing;
 using Supervision.Storage.Protection;
 using Supervision.Storage.Queries;
+using Supervision.Storage.Writing;
 
 namespace Supervision.Server.Api;
 

@@ -1,18 +1,18 @@
-using Supervision.Server.Analysts;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
-using Supervision.Server.OpenApi;
 using System.Buffers;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using Supervision.Ingest.Decoding;
+using Supervision.Ingest.Mapping;
+using Supervision.Ingest.Security;
+using Supervision.Ingest.Validation;
+using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
 using Supervision.Server.Configuration;
-using Supervision.Ingest.Mapping;
-using Supervision.Ingest.Validation;
 using Supervision.Server.Ingestion;
-using Supervision.Ingest.Security;
+using Supervision.Server.OpenApi;
 using Supervision.Server.Security;
 
 namespace Supervision.Server.Api;

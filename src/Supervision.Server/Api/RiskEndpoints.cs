@@ -1,6 +1,6 @@
-using Supervision.Server.OpenApi;
 using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.OpenApi;
 using Supervision.Storage.History;
 using Supervision.Storage.Protection;
 using Supervision.Storage.Queries;

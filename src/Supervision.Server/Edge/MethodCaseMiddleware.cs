@@ -14,17 +14,7 @@ public sealed class MethodCaseMiddleware(RequestDelegate next, IProblemDetailsSe
         // Kestrel hands known methods over as the interned constants, so the usual case costs a reference compare.
         if (Array.IndexOf(Known, method) < 0 && Array.Find(Known, k => string.Equals(k, method, StringComparison.OrdinalIgnoreCase)) is { } meant)
         {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "Unknown method",
-                    Detail = $"method '{method}' is not {meant}: HTTP methods are case-sensitive",
-                },
-            });
+            await problems.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "Unknown method", $"method '{method}' is not {meant}: HTTP methods are case-sensitive");
             return;
         }
         await next(http);

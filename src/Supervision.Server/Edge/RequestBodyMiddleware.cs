@@ -32,20 +32,11 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, SupervisionOptio
             .ToList();
         if (codings.FirstOrDefault(c => c is not ("gzip" or "x-gzip" or "deflate" or "br")) is { } unknown)
         {
-            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             http.Response.Headers.AcceptEncoding = "gzip, deflate, br";
             // The body stays unread: the connection cannot be reused with it in flight.
             http.Response.Headers.Connection = "close";
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status415UnsupportedMediaType,
-                    Title = "Unsupported content encoding",
-                    Detail = $"Content-Encoding '{unknown}' is not accepted; send the body as is, or encoded with gzip, deflate or br",
-                },
-            });
+            await problems.WriteProblemAsync(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
+                $"Content-Encoding '{unknown}' is not accepted; send the body as is, or encoded with gzip, deflate or br");
             return;
         }
         var body = http.Request.Body;
