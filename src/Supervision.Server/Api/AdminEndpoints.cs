@@ -1,5 +1,7 @@
 using Supervision.Scoring.Models;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
 using Supervision.Server.Models;
 using Supervision.Server.OpenApi;
@@ -11,19 +13,20 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/admin/models/reload", (SectorModels models, SupervisionOptions options, ILogger<ModelWatchService> logger) =>
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(Policies.Admin);
+        admin.MapPost("/models/reload", (SectorModels models, SupervisionOptions options, ILogger<ModelWatchService> logger) =>
         {
             var results = models.Reload(options.ResolvedModelsDirectory);
             ModelWatchService.Log(logger, results);
             var failed = results.Any(r => r.Status == "failed");
             return Results.Json(new ModelsBody(models.InService(), results), statusCode: failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
-        })
+        }).AuditEveryCall()
             .WithTags("Admin")
             .WithSummary("Reload risk models")
             .WithDescription("Reads every sector's model from Supervision:ModelsDirectory; a model that fails to load leaves the one in service (422 then, naming it).")
             .Produces<ModelsBody>()
             .Produces<ModelsBody>(StatusCodes.Status422UnprocessableEntity);
-        app.MapGet("/api/v1/admin/models", (SectorModels models) => Results.Ok(new ModelsBody(models.InService())))
+        admin.MapGet("/models", (SectorModels models) => Results.Ok(new ModelsBody(models.InService())))
             .WithTags("Admin")
             .WithSummary("Models in service")
             .WithDescription("One sector@version per sector with a model.")

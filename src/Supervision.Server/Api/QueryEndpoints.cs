@@ -1,10 +1,12 @@
 using Supervision.Domain.Alerts;
+using Supervision.Server.Alerts;
 using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Server.OpenApi;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
-using Supervision.Storage.Protection;
 using Supervision.Storage.Queries;
 using Supervision.Storage.Writing;
 
@@ -17,34 +19,33 @@ public static class QueryEndpoints
 
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", GetAlertsAsync)
+        var alerts = app.MapGroup("/api/v1/alerts");
+        alerts.MapGet("", GetAlertsAsync).RequireAuthorization(Policies.ReadAlerts).RequireRegionInScope()
             .WithTags("Alerts")
             .WithSummary("Alerts, latest state")
-            .WithDescription("Alerts last changed in the period (default: the last 24 hours), newest first; summaries masked for the public and analysts. JSON, or Arrow IPC with 'Accept: application/vnd.apache.arrow.stream'.")
+            .WithDescription("Alerts last changed in the period (default: the last 24 hours) within the caller's jurisdiction, newest first; personal data masked for roles that may not see it. JSON, or Arrow IPC with 'Accept: application/vnd.apache.arrow.stream'.")
             .Produces<IReadOnlyList<Alert>>()
             .ProducesArrow()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithKey(EndpointDocs.AnalystKey)
             .WithQuery(
                 new EndpointDocs.Query("from", "start of the period, ISO 8601 with offset (default: 24 hours before 'to')", "2026-11-26T09:00:00+08:00", "date-time"),
                 new EndpointDocs.Query("to", "end of the period (default: now)", "2026-11-27T09:00:00+08:00", "date-time"),
-                new EndpointDocs.Query("region", "GB/T 2260 division prefix: 2, 4 or 6 digits", "3501"),
+                new EndpointDocs.Query("region", "GB/T 2260 division prefix: 2, 4 or 6 digits, inside the caller's jurisdiction", "3501"),
                 new EndpointDocs.Query("limit", $"alerts at most, 1 to {MaxLimit} (default 100)", "100", "int32"));
-        app.MapPost("/api/v1/alerts/{alertId}/acknowledge", AcknowledgeAsync)
+        alerts.MapPost("/{alertId}/acknowledge", AcknowledgeAsync)
+            .RequireAuthorization(Policies.WorkAlerts)
+            .RequireObjectInScope<AlertDirectory>("alertId")
+            .AuditEveryCall()
             .WithTags("Alerts")
             .WithSummary("Acknowledge an alert")
-            .WithDescription("An inspector takes an open alert in hand; every hub subscriber gets the acknowledged alert. Staff keys only (403 for the public); recorded in the audit trail.")
+            .WithDescription("An inspector takes an open alert in hand; every hub subscriber gets the acknowledged alert. Recorded in the audit trail.")
             .Produces<Alert>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithKey(EndpointDocs.AnalystKey);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/healthz", (PipelineHost pipeline, HistoryWriter writer) => pipeline.Failure is { } failure
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure)
-            : Results.Ok(new HealthBody("ok", pipeline.QueueLength, writer.Pending)))
+            : Results.Ok(new HealthBody("ok", pipeline.QueueLength, writer.Pending))).AllowAnonymous()
             .WithTags("Operations")
             .WithSummary("Ready to ingest")
             .WithDescription("200 once the pipeline and store are ready, with the batches and writes waiting; 503 with why not. /healthz/ready gives each check.")
@@ -54,20 +55,10 @@ public static class QueryEndpoints
         return app;
     }
 
-    // An inspector takes an open alert in hand. Staff only (any configured X-Analyst-Key); recorded in the audit trail.
-    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, PipelineHost pipeline, AnalystAccess access, HistoryWriter writer, TimeProvider clock)
+    // An inspector takes an open alert in hand.
+    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, CallerScope caller, PipelineHost pipeline)
     {
-        var caller = access.Identify(http.Request);
-        if (caller is null)
-        {
-            return AnalystResponses.UnknownKey();
-        }
-        if (caller.Role == AnalystCaller.Public)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Staff key needed",
-                detail: $"acknowledging an alert needs an {AnalystAccess.Header} (role analyst or supervisor)");
-        }
-        if (!IsAlertId(alertId))
+        if (!AlertDirectory.IsAlertId(alertId))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["alertId"] = [$"'{alertId}' is not an alert id (al- and 16 hexadecimal digits)"] });
         }
@@ -76,19 +67,8 @@ public static class QueryEndpoints
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure);
         }
         var alert = await pipeline.AcknowledgeAsync(alertId, http.RequestAborted);
-        if (alert is null)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No open alert",
-                detail: $"no open alert has the id {alertId}: it is unknown or already resolved");
-        }
-        await writer.EnqueueAuditAsync([new AuditRecord(clock.GetUtcNow(), caller.Name, caller.Role, $"POST {http.Request.Path}", 1, false)], http.RequestAborted);
-        return Results.Ok(caller.IsPrivileged ? alert : alert with { Summary = PersonalData.MaskText(alert.Summary) });
+        return alert is null ? AlertDirectory.NoOpenAlert(alertId) : Results.Ok(AlertPrivacy.For(alert, caller.Masked));
     }
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    private static bool IsAlertId(string id) =>
-        id.Length == 19 && id.StartsWith("al-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
 
     private static Task<IResult> GetAlertsAsync(HttpContext http, IHistoryStore store, TimeProvider clock) =>
         AnalystResponses.RunAsync(http, (p, caller) =>
@@ -103,8 +83,9 @@ public static class QueryEndpoints
             }
             return async c =>
             {
-                var alerts = await store.QueryAlertsAsync(new AlertQuery(from, to, region, limit), c);
-                return caller.IsPrivileged ? alerts : [.. alerts.Select(a => a with { Summary = PersonalData.MaskText(a.Summary) })];
+                var query = new AlertQuery(from, to, caller.Region(region), limit) { EnterpriseId = caller.Enterprise, Sectors = caller.Sectors };
+                var alerts = await store.QueryAlertsAsync(query, c);
+                return caller.Masked ? [.. alerts.Select(AlertPrivacy.Mask)] : alerts;
             };
         }, ArrowResults.Alerts, rows => rows);
 }

@@ -10,10 +10,11 @@ using Supervision.Ingest.Security;
 using Supervision.Ingest.Validation;
 using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.Authentication;
+using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
 using Supervision.Server.Ingestion;
 using Supervision.Server.OpenApi;
-using Supervision.Server.Security;
 
 namespace Supervision.Server.Api;
 
@@ -22,7 +23,8 @@ public static class ReportEndpoints
 {
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/reports", PostReportsAsync)
+        // Machines: the reporting API key is checked by its scheme (Policies.Reporting); what it covers, per record, here.
+        app.MapPost("/api/v1/reports", PostReportsAsync).RequireAuthorization(Policies.Reporting)
             .WithTags("Reporting")
             .WithSummary("Send reports")
             .WithDescription("Decodes, validates and makes durable a batch of reports. Valid records are accepted even when others are not; "
@@ -32,16 +34,13 @@ public static class ReportEndpoints
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .WithResponseExample(StatusCodes.Status202Accepted, """{"accepted":1,"duplicates":0,"rejected":[{"index":1,"reportId":"r-2","errors":[{"field":"enterpriseId","message":"is not a valid Unified Social Credit Code: check character is '4', expected '3'"}]}]}""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithQuery(new EndpointDocs.Query("profile", "mapping profile to apply first (default: the API key's)", "port-import-coldchain"))
-            .WithKey(EndpointDocs.ReportingKey);
+            .WithQuery(new EndpointDocs.Query("profile", "mapping profile to apply first (default: the API key's)", "port-import-coldchain"));
         app.MapGet("/api/v1/profiles", (ProfileRegistry profiles) => Results.Ok(profiles.Names.Order(StringComparer.Ordinal)
-            .Select(name => new ProfileBody(name, profiles.Find(name)!.Description))))
+            .Select(name => new ProfileBody(name, profiles.Find(name)!.Description)))).RequireAuthorization(Policies.Reporting)
             .WithTags("Reporting")
             .WithSummary("Mapping profiles in service")
             .WithDescription("Regional platforms' field, unit, code and date mappings a report body may name with ?profile=.")
@@ -79,22 +78,10 @@ public static class ReportEndpoints
         body.Content[AnalystResponses.ArrowMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
     }
 
-    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ApiKeyStore keys, ProfileRegistry profiles)
+
+    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ProfileRegistry profiles)
     {
-        ApiKeyEntry? key = null;
-        if (options.Auth.Enabled)
-        {
-            var presented = PresentedKey(http.Request);
-            if (presented is null)
-            {
-                return Unauthorized(http, "send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
-            }
-            key = keys.Find(presented);
-            if (key is null)
-            {
-                return Unauthorized(http, "the API key is not known");
-            }
-        }
+        var key = ReportingKeyHandler.EntryOf(http);
         if (!TryFormat(http.Request.ContentType, out var format))
         {
             // The body stays unread: ask the client not to reuse a connection with bytes still in flight.
@@ -202,17 +189,6 @@ public static class ReportEndpoints
             default:
                 return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
         }
-    }
-
-    private static string? PresentedKey(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7)
-        {
-            return authorization[7..].Trim();
-        }
-        var header = request.Headers["X-Api-Key"].ToString();
-        return header.Length > 0 ? header : null;
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

@@ -1,5 +1,7 @@
 using Supervision.Server.Analysts;
 using Supervision.Server.Api.Bodies;
+using Supervision.Server.Authorization;
+using Supervision.Server.Grades;
 using Supervision.Server.OpenApi;
 using Supervision.Storage.History;
 using Supervision.Storage.Protection;
@@ -15,9 +17,16 @@ public static class RiskEndpoints
 
     public static IEndpointRouteBuilder MapRiskEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/risk/trend", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        // Every query is held to the caller's jurisdiction and sectors: a region or sector outside is 403, an
+        // enterprise outside is 404 (as one never seen), and queries without them cover the caller's scope.
+        var risk = app.MapGroup("/api/v1/risk");
+        var queries = risk.MapGroup("")
+            .RequireAuthorization(Policies.QueryRisk)
+            .RequireRegionInScope()
+            .RequireObjectInScope<EnterpriseLocator>("enterprise");
+        queries.MapGet("/trend", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, caller) =>
         {
-            var scope = new Scope(p.Enterprise(), p.Region(), p.Sector());
+            var scope = caller.Narrow(new Scope(p.Enterprise(), p.Region(), p.Sector()));
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
             var bucket = p.Bucket();
             if (p.Errors.Count == 0 && bucket == TimeBucket.Hour && to - from > TimeSpan.FromDays(31))
@@ -30,12 +39,12 @@ public static class RiskEndpoints
             .WithQuery(Period(7), Bucket, Enterprise, Region, Sector)
             .WithResponseExample(200, """{"items":[{"bucket":"2026-11-27T00:00:00+00:00","reports":1440,"meanScore":0.12,"maxScore":0.93,"alerts":2}]}""");
 
-        app.MapGet("/api/v1/risk/top", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        queries.MapGet("/top", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
-            return AnalystResponses.RunAsync(http, (p, _) =>
+            return AnalystResponses.RunAsync(http, (p, caller) =>
             {
-                var scope = new Scope(null, p.Region(), p.Sector());
+                var scope = caller.Narrow(new Scope(null, p.Region(), p.Sector()));
                 var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
                 limit = p.Int("limit", 20, 1, 1000);
                 offset = p.Int("offset", 0, 0, 1_000_000);
@@ -45,26 +54,26 @@ public static class RiskEndpoints
             .Analyst<PageBody<TopRiskRow>>("Riskiest enterprises", "Enterprises by their highest risk score in the period, highest first.")
             .WithQuery(Period(7), Region, Sector, Limit(20, 1000), Offset);
 
-        app.MapGet("/api/v1/risk/heat", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        queries.MapGet("/heat", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, caller) =>
         {
             var region = p.Region();
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
             var digits = p.Digits();
-            return c => store.QueryHeatAsync(new HeatQuery(region, from, to, digits), c);
+            return c => store.QueryHeatAsync(new HeatQuery(caller.Region(region), from, to, digits) { Sectors = caller.Sectors }, c);
         }, ArrowResults.Heat, rows => new ItemsBody<HeatCell>(rows)))
             .Analyst<ItemsBody<HeatCell>>("Region x sector heat", "Risk per region (grouped to 2, 4 or 6 digits) and sector.")
             .WithQuery(Period(7), Region, new EndpointDocs.Query("digits", "region code digits to group by", "4", "int32", false, "2", "4", "6"));
 
-        app.MapGet("/api/v1/risk/alert-statistics", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, _) =>
+        queries.MapGet("/alert-statistics", (HttpContext http, IHistoryStore store, TimeProvider clock) => AnalystResponses.RunAsync(http, (p, caller) =>
         {
-            var scope = new Scope(p.Enterprise(), p.Region(), p.Sector());
+            var scope = caller.Narrow(new Scope(p.Enterprise(), p.Region(), p.Sector()));
             var (from, to) = p.Period(clock.GetUtcNow(), DefaultSpan, MaxSpan);
             return async c => (IReadOnlyList<AlertStatistics>)[await store.QueryAlertStatisticsAsync(new AlertStatisticsQuery(scope, from, to), c)];
         }, ArrowResults.AlertStatistics, rows => rows[0]))
             .Analyst<AlertStatistics>("Alert statistics", "Alert counts by severity and status, and times to acknowledge and close.")
             .WithQuery(Period(7), Enterprise, Region, Sector);
 
-        app.MapGet("/api/v1/risk/timeline", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        queries.MapGet("/timeline", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
             return AnalystResponses.RunAsync(http, (p, caller) =>
@@ -76,16 +85,16 @@ public static class RiskEndpoints
                 return async c =>
                 {
                     var entries = await store.QueryTimelineAsync(new TimelineQuery(enterprise ?? "", from, to, limit, offset), c);
-                    return caller.IsPrivileged
+                    return !caller.Masked
                         ? entries
                         : [.. entries.Select(e => e with { Id = PersonalData.MaskText(e.Id), Summary = PersonalData.MaskText(e.Summary), Detail = PersonalData.MaskJson(e.Detail) })];
                 };
             }, ArrowResults.Timeline, rows => AnalystResponses.Page(rows, offset, limit));
         })
-            .Analyst<PageBody<TimelineEntry>>("Enterprise timeline", "One enterprise's reports, scores, alerts and grade changes, newest first (default: the last 30 days); personal data masked for the public and analysts.")
+            .Analyst<PageBody<TimelineEntry>>("Enterprise timeline", "One enterprise's reports, scores, alerts and grade changes, newest first (default: the last 30 days); personal data masked for roles that may not see it.")
             .WithQuery(Period(30), Enterprise with { Required = true }, Limit(100, 1000), Offset);
 
-        app.MapGet("/api/v1/risk/audit", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
+        risk.MapGet("/audit", (HttpContext http, IHistoryStore store, TimeProvider clock) =>
         {
             int offset = 0, limit = 0;
             return AnalystResponses.RunAsync(http, (p, _) =>
@@ -95,11 +104,10 @@ public static class RiskEndpoints
                 limit = p.Int("limit", 100, 1, 1000);
                 offset = p.Int("offset", 0, 0, 1_000_000);
                 return c => store.QueryAuditAsync(new AuditQuery(from, to, caller, limit, offset), c);
-            }, ArrowResults.Audit, rows => AnalystResponses.Page(rows, offset, limit), privilegedOnly: true);
-        })
-            .Analyst<PageBody<AuditRecord>>("Audit trail", "Who queried what, when, how many rows and whether masked (default: the last day). Supervisors only: 403 otherwise.")
-            .WithQuery(Period(1), new EndpointDocs.Query("caller", "one caller's name"), Limit(100, 1000), Offset)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            }, ArrowResults.Audit, rows => AnalystResponses.Page(rows, offset, limit));
+        }).RequireAuthorization(Policies.ReadAudit)
+            .Analyst<PageBody<AuditRecord>>("Audit trail", "Who did or read what, when, how many rows and whether masked (default: the last day).")
+            .WithQuery(Period(1), new EndpointDocs.Query("caller", "one caller's name"), Limit(100, 1000), Offset);
         return app;
     }
 
@@ -121,7 +129,5 @@ public static class RiskEndpoints
         .Produces<T>()
         .ProducesArrow()
         .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status401Unauthorized)
-        .WithKey(EndpointDocs.AnalystKey)
         .WithQuery(new EndpointDocs.Query("to", "end of the period, ISO 8601 with offset (default: now)", "2026-11-27T00:00:00+08:00", "date-time"));
 }

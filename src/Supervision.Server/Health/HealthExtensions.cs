@@ -22,8 +22,11 @@ public static class HealthExtensions
 
     public static IEndpointRouteBuilder MapSupervisionHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync });
+        // Probes come from the orchestrator, which holds no credentials; the answers carry no data of anyone.
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
+            .WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
         return app;
     }
 

@@ -5,16 +5,10 @@ namespace Supervision.Server.OpenApi;
 
 /// <summary>
 /// What the API document says about an endpoint beyond what its handler's signature shows: query parameters the
-/// handler reads itself, the key it takes, an Arrow answer, a request body in several formats.
+/// handler reads itself, an Arrow answer, examples. Who may call it comes from its policy (<see cref="SecurityTransformer"/>).
 /// </summary>
 public static class EndpointDocs
 {
-    /// <summary>The security scheme of reporting API keys (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>).</summary>
-    public const string ReportingKey = "reportingKey";
-
-    /// <summary>The security scheme of analyst keys (<c>X-Analyst-Key</c>).</summary>
-    public const string AnalystKey = "analystKey";
-
     /// <summary>A query parameter as the document lists it.</summary>
     public sealed record Query(string Name, string Description, string? Example = null, string Format = "", bool Required = false, params string[] Values);
 
@@ -45,16 +39,6 @@ public static class EndpointDocs
                     Example = p.Example is null ? null : p.Format is "int32" ? JsonValue.Create(int.Parse(p.Example, System.Globalization.CultureInfo.InvariantCulture)) : JsonValue.Create(p.Example),
                 });
             }
-            return Task.CompletedTask;
-        });
-
-    /// <summary>The endpoint takes the key of <paramref name="scheme"/> (optional keys still list it: the document says what is accepted).</summary>
-    public static TBuilder WithKey<TBuilder>(this TBuilder builder, string scheme)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddOpenApiOperationTransformer((operation, context, _) =>
-        {
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
             return Task.CompletedTask;
         });
 

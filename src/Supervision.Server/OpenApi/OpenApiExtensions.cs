@@ -7,13 +7,14 @@ public static class OpenApiExtensions
 {
     public static WebApplicationBuilder AddSupervisionOpenApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer<SupervisionDocumentTransformer>());
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer<SupervisionDocumentTransformer>().AddOperationTransformer<SecurityTransformer>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapSupervisionDocs(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The contract is public: it describes every endpoint, and each says who may call it.
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // Scalar's script is served from the package; fonts, telemetry and its AI agent would reach the internet.
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("Supervision API")
@@ -21,7 +22,8 @@ public static class OpenApiExtensions
             .DisableDefaultFonts()
             .DisableTelemetry()
             .DisableAgent()
-            .HideDeveloperTools());
+            .HideDeveloperTools())
+            .AllowAnonymous();
         return app;
     }
 }

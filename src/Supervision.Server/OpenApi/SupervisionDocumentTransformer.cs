@@ -18,19 +18,20 @@ public sealed class SupervisionDocumentTransformer : IOpenApiDocumentTransformer
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {
-            [EndpointDocs.ReportingKey] = new OpenApiSecurityScheme
+            [SecurityTransformer.Bearer] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "API key of a reporting enterprise or platform ('supervision keys add'): 'Authorization: Bearer <key>', or 'X-Api-Key: <key>'. "
-                    + "An enterprise key with a public key also needs 'X-Signature' (ECDSA P-256 over the decoded body).",
+                BearerFormat = "JWT",
+                Description = "People: an access token from POST /api/v1/auth/token (or the external OpenID Connect provider's, when one is configured), "
+                    + "or a personal access token (spat_...) for scripts.",
             },
-            [EndpointDocs.AnalystKey] = new OpenApiSecurityScheme
+            [SecurityTransformer.ReportingKey] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = "X-Analyst-Key",
-                Description = "Analyst or supervisor key (Supervision:Analysts:Keys); without one the caller is the public, personal data masked.",
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Machines that report: the API key of an enterprise or platform (sk_..., 'supervision keys add') as 'Authorization: Bearer <key>', "
+                    + "or 'X-Api-Key: <key>'. An enterprise key with a public key also needs 'X-Signature' (ECDSA P-256 over the decoded body).",
             },
         };
         document.Paths ??= [];

@@ -29,7 +29,7 @@ public partial class TelemetryTests
     {
         using var server = new SupervisionServer();
         using var client = server.NewClient();
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, "/hubs/alerts?region=35")).Build();
+        await using var hub = await server.HubAsync(TestUsers.Supervisor35, "35");
         await hub.StartAsync();
         var before = Parse(await client.GetStringAsync("/metrics"));
         Assert.That(Sum(before, "supervision_ingest_reports_total"), Is.Zero);
