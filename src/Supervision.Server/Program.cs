@@ -3,17 +3,25 @@ using Supervision.Server.Api;
 using Supervision.Server.Authentication;
 using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
+using Supervision.Server.Edge;
+using Supervision.Server.Health;
+using Supervision.Server.OpenApi;
+using Supervision.Server.Telemetry;
 
 WebApplication app;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     var (options, _) = builder.AddSupervisionOptions();
-    builder.AddSupervisionIngest(options)
+    builder.AddSupervisionTelemetry(options)
+        .AddSupervisionIngest(options)
         .AddSupervisionStorage(options)
         .AddSupervisionStreaming(options)
         .AddSupervisionHub()
-        .AddSupervisionAccess(options);
+        .AddSupervisionAccess(options)
+        .AddSupervisionEdge()
+        .AddSupervisionHealth()
+        .AddSupervisionOpenApi();
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -24,6 +32,7 @@ catch (ConfigurationException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSupervisionEdge();
 // Static files (the dashboard and its sign-in page) are public, so they are served before authentication runs.
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -36,6 +45,9 @@ app.MapAdminEndpoints();
 app.MapEnterpriseEndpoints();
 app.MapRiskEndpoints();
 app.MapHub<AlertsHub>("/hubs/alerts", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.ReadAlerts);
+app.MapSupervisionHealth();
+app.MapSupervisionMetrics();
+app.MapSupervisionDocs();
 await app.RunAsync();
 return 0;
 

@@ -17,9 +17,12 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;
+    private readonly Action<IServiceCollection>? _services;
 
-    public SupervisionServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="services">changes to the server's services, e.g. an in-memory trace exporter.</param>
+    public SupervisionServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings = new Dictionary<string, string?>
@@ -124,6 +127,10 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 

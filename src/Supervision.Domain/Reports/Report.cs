@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Supervision.Domain.Identifiers;
 
 namespace Supervision.Domain.Reports;
@@ -56,6 +57,10 @@ public sealed class ReportBatch
     /// the log once the batch is stored, so the log can drop what it no longer needs.
     /// </summary>
     public long Checkpoint { get; init; }
+
+    /// <summary>The trace of the request that brought the batch (default when none was sampled): the engine and the
+    /// store continue it, so one trace runs from the HTTP request to the history store.</summary>
+    public ActivityContext Trace { get; init; }
 
     /// <summary>The reports as a span.</summary>
     public ReadOnlySpan<Report> Span => Reports.AsSpan(0, Count);

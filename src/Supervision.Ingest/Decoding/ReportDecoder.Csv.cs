@@ -5,6 +5,9 @@ namespace Supervision.Ingest.Decoding;
 
 public sealed partial class ReportDecoder
 {
+    /// <summary>The field a CSV rejection names when the row's shape is at fault (its message gives the cell counts).</summary>
+    public const string WholeRow = "row";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
@@ -16,23 +19,15 @@ public sealed partial class ReportDecoder
     {
         _now = _validator.Now;
         var result = new DecodeResult();
-        if (body.StartsWith("\xEF\xBB\xBF"u8))
+        if (body.StartsWith(ByteOrderMark))
         {
-            body = body[3..];
+            body = body[ByteOrderMark.Length..];
         }
         var parser = new CsvParser(body);
         var header = new List<string>();
-        try
+        if (!parser.NextRow(header, out var headerFault) || headerFault is not null)
         {
-            if (!parser.NextRow(header, out var headerError) || headerError is not null)
-            {
-                result.BodyError = headerError is null ? "body is empty; send a header row and one row per report" : "header row (line 1): " + headerError;
-                return result;
-            }
-        }
-        catch (DecoderFallbackException)
-        {
-            result.BodyError = "header row (line 1) is not valid UTF-8";
+            result.BodyError = headerFault is { } f ? $"header row (line 1), column {f.Cell + 1}: {f.Message}" : "body is empty; send a header row and one row per report";
             return result;
         }
         var columns = new Column[header.Count];
@@ -55,29 +50,15 @@ public sealed partial class ReportDecoder
         while (true)
         {
             var line = parser.Line;
-            bool more;
-            string? rowError;
-            try
-            {
-                more = parser.NextRow(cells, out rowError);
-            }
-            catch (DecoderFallbackException)
-            {
-                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: not valid UTF-8")]));
-                index++;
-                if (!parser.SkipRow())
-                {
-                    break;
-                }
-                continue;
-            }
-            if (!more)
+            if (!parser.NextRow(cells, out var fault))
             {
                 break;
             }
-            if (rowError is not null)
+            if (fault is { } f)
             {
-                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: {rowError}")]));
+                // A cell past the header's last column has no name: the row is at fault.
+                var field = f.Cell < columns.Length ? columns[f.Cell].Path : WholeRow;
+                result.Rejected.Add(new RecordError(index, null, [new FieldError(field, $"line {line}, column {f.Cell + 1}: {f.Message}")]));
             }
             else if (cells.Count == 1 && cells[0].Length == 0)
             {
@@ -85,7 +66,8 @@ public sealed partial class ReportDecoder
             }
             else if (cells.Count != columns.Length)
             {
-                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {line}: row has {cells.Count} cells, the header has {columns.Length}")]));
+                result.Rejected.Add(new RecordError(index, null,
+                    [new FieldError(WholeRow, $"row {index + 1} (line {line}) has {cells.Count} cells, expected {columns.Length} as in the header row")]));
             }
             else
             {
@@ -149,6 +131,9 @@ public sealed partial class ReportDecoder
         public void SetHeader(RawRecord raw, string? value) => raw.SetHeader(Header, value);
     }
 
+    /// <summary>What is wrong with a CSV row: the 0-based cell where it first went wrong and how.</summary>
+    private readonly record struct CsvFault(int Cell, string Message);
+
     /// <summary>RFC 4180 rows over UTF-8 bytes: quoted cells, doubled quotes, CRLF or LF.</summary>
     private ref struct CsvParser(ReadOnlySpan<byte> body)
     {
@@ -158,11 +143,14 @@ public sealed partial class ReportDecoder
         /// <summary>1-based line where the next row starts.</summary>
         public int Line { get; private set; } = 1;
 
-        /// <summary>Reads the next row into <paramref name="cells"/>; false at the end. A malformed row sets <paramref name="error"/>.</summary>
-        public bool NextRow(List<string> cells, out string? error)
+        /// <summary>
+        /// Reads the next row into <paramref name="cells"/>; false at the end. A malformed row sets
+        /// <paramref name="fault"/> to its first bad cell; the rest of the row is still consumed.
+        /// </summary>
+        public bool NextRow(List<string> cells, out CsvFault? fault)
         {
             cells.Clear();
-            error = null;
+            fault = null;
             if (_position >= _body.Length)
             {
                 return false;
@@ -198,14 +186,14 @@ public sealed partial class ReportDecoder
                     }
                     if (!closed)
                     {
-                        error = "a quoted cell is not closed";
+                        fault ??= new CsvFault(cells.Count, "a quoted cell is not closed");
                         _position = _body.Length;
                         return true;
                     }
-                    cells.Add(StrictUtf8.GetString([.. pieces]));
+                    AddCell(cells, [.. pieces], ref fault);
                     if (_position < _body.Length && _body[_position] is not ((byte)',' or (byte)'\r' or (byte)'\n'))
                     {
-                        error = $"unexpected character after a closing quote in cell {cells.Count}";
+                        fault ??= new CsvFault(cells.Count - 1, "unexpected character after a closing quote");
                         SkipRow();
                         return true;
                     }
@@ -217,11 +205,11 @@ public sealed partial class ReportDecoder
                     {
                         if (_body[end] == '"')
                         {
-                            error = $"a quote inside unquoted cell {cells.Count + 1}";
+                            fault ??= new CsvFault(cells.Count, "a quote inside an unquoted cell (quote the cell and double the quote)");
                         }
                         end++;
                     }
-                    cells.Add(StrictUtf8.GetString(_body[_position..end]));
+                    AddCell(cells, _body[_position..end], ref fault);
                     _position = end;
                 }
                 if (_position >= _body.Length)
@@ -239,6 +227,19 @@ public sealed partial class ReportDecoder
                 }
                 Line++;
                 return true;
+            }
+        }
+
+        private static void AddCell(List<string> cells, ReadOnlySpan<byte> bytes, ref CsvFault? fault)
+        {
+            try
+            {
+                cells.Add(StrictUtf8.GetString(bytes));
+            }
+            catch (DecoderFallbackException)
+            {
+                fault ??= new CsvFault(cells.Count, "not valid UTF-8");
+                cells.Add("");
             }
         }
 

@@ -39,6 +39,12 @@ public sealed class DecodeResult
 public sealed partial class ReportDecoder
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+
+    /// <summary>The field a rejection names when the record as a whole is at fault (not an object, not JSON).</summary>
+    public const string WholeRecord = "record";
+
+    /// <summary>The UTF-8 byte-order mark Windows tools write at the start of a file; skipped where a body or line starts.</summary>
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
     private readonly ReportValidator _validator;
     private readonly Mapping.MappingProfile? _profile;
     private readonly Utf8Interner _interner = new();
@@ -72,6 +78,10 @@ public sealed partial class ReportDecoder
         var result = new DecodeResult();
         var raw = new RawRecord();
         var errors = new List<FieldError>();
+        if (body.StartsWith(ByteOrderMark))
+        {
+            body = body[ByteOrderMark.Length..];
+        }
         if (body.Trim(" \t\r\n"u8).IsEmpty)
         {
             result.BodyError = "body is empty; send a JSON array of report envelopes";
@@ -96,7 +106,7 @@ public sealed partial class ReportDecoder
                 else
                 {
                     reader.Skip();
-                    result.Rejected.Add(new RecordError(index, null, [new FieldError("", "record must be a JSON object")]));
+                    result.Rejected.Add(new RecordError(index, null, [new FieldError(WholeRecord, "record must be a JSON object")]));
                 }
                 index++;
             }
@@ -113,7 +123,7 @@ public sealed partial class ReportDecoder
         return result;
     }
 
-    /// <summary>One envelope per line; a malformed line rejects that record only.</summary>
+    /// <summary>One envelope per line; a malformed line rejects that record only. A byte-order mark may start any line (files concatenated).</summary>
     public DecodeResult DecodeNdjson(ReadOnlySpan<byte> body)
     {
         _now = _validator.Now;
@@ -131,6 +141,10 @@ public sealed partial class ReportDecoder
             var line = end < 0 ? body : body[..end];
             body = end < 0 ? default : body[(end + 1)..];
             lineNumber++;
+            if (line.StartsWith(ByteOrderMark))
+            {
+                line = line[ByteOrderMark.Length..];
+            }
             if (line.Trim(" \t\r"u8).IsEmpty)
             {
                 continue;
@@ -140,21 +154,24 @@ public sealed partial class ReportDecoder
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
-                    result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {lineNumber}: record must be a JSON object")]));
+                    result.Rejected.Add(new RecordError(index, null, [new FieldError(WholeRecord, $"line {lineNumber}: record must be a JSON object")]));
                 }
                 else
                 {
                     JsonEnvelopeReader.Read(ref reader, raw, _interner);
                     if (reader.Read())
                     {
-                        throw new JsonException("unexpected data after the object");
+                        result.Rejected.Add(new RecordError(index, raw.ReportId, [new FieldError(WholeRecord, $"line {lineNumber}, byte {reader.TokenStartIndex}: unexpected data after the object")]));
                     }
-                    Validate(raw, index, errors, result);
+                    else
+                    {
+                        Validate(raw, index, errors, result);
+                    }
                 }
             }
             catch (JsonException e)
             {
-                result.Rejected.Add(new RecordError(index, null, [new FieldError("", $"line {lineNumber}, byte {reader.BytesConsumed}: not valid JSON: {Trim(e.Message)}")]));
+                result.Rejected.Add(new RecordError(index, null, [new FieldError(FieldWhereInvalid(line), $"line {lineNumber}, byte {reader.BytesConsumed}: not valid JSON: {Trim(e.Message)}")]));
             }
             index++;
         }
@@ -177,6 +194,45 @@ public sealed partial class ReportDecoder
     }
 
     private static DecodeResult Unreadable(string message) => new() { BodyError = message };
+
+    /// <summary>
+    /// The envelope path (<c>kind</c>, <c>payload.temperatureC</c>) of the last property read before
+    /// <paramref name="json"/> stops being valid JSON, or <see cref="WholeRecord"/> before any. Read again only
+    /// for a record already rejected, so valid records pay nothing for it.
+    /// </summary>
+    private static string FieldWhereInvalid(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        string? envelope = null;
+        string? payload = null;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    // The record itself is complete: what breaks after it is not in any field.
+                    (envelope, payload) = (null, null);
+                }
+                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 2)
+                {
+                    var name = reader.GetString();
+                    if (reader.CurrentDepth == 1)
+                    {
+                        (envelope, payload) = (name, null);
+                    }
+                    else
+                    {
+                        payload = name;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+        return envelope is null ? WholeRecord : payload is null ? envelope : envelope + "." + payload;
+    }
 
     private static int LineOf(ReadOnlySpan<byte> body, long position)
     {

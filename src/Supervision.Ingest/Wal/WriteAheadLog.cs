@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text.Json;
 using System.Threading.Channels;
 using Supervision.Domain.Reports;
+using Supervision.Ingest.Telemetry;
 
 namespace Supervision.Ingest.Wal;
 
@@ -82,14 +84,20 @@ public sealed class WriteAheadLog : IAsyncDisposable
     private long _snapshotted = -1;
     private bool _snapshots;
     private readonly Lock _segmentsLock = new();
+    private readonly IngestTelemetry? _telemetry;
 
-    /// <summary>A log in <paramref name="directory"/>, rolling to a new segment past <paramref name="segmentBytes"/>.</summary>
-    public WriteAheadLog(string directory, long segmentBytes, int queueCapacity, Action<string> warn)
+    /// <summary>
+    /// A log in <paramref name="directory"/>, rolling to a new segment past <paramref name="segmentBytes"/>; its flush
+    /// latency and queue depth go to <paramref name="telemetry"/> when given.
+    /// </summary>
+    public WriteAheadLog(string directory, long segmentBytes, int queueCapacity, Action<string> warn, IngestTelemetry? telemetry = null)
     {
         _directory = directory;
         _segmentBytes = segmentBytes;
         _warn = warn;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(queueCapacity) { SingleReader = true });
+        _telemetry = telemetry;
+        telemetry?.Meter.CreateObservableGauge("supervision.wal.queue.depth", () => _queue.Reader.Count, "{append}", "Appends waiting for the next group commit");
     }
 
     /// <summary>Bytes appended since start.</summary>
@@ -265,6 +273,7 @@ public sealed class WriteAheadLog : IAsyncDisposable
             {
                 group.Add(next);
             }
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var file = _file!;
@@ -276,6 +285,10 @@ public sealed class WriteAheadLog : IAsyncDisposable
                 }
                 file.Flush(flushToDisk: true);
                 Flushes++;
+                if (_telemetry is not null)
+                {
+                    _telemetry.WalFlushed(Stopwatch.GetElapsedTime(started));
+                }
                 for (var i = 0; i < group.Count; i++)
                 {
                     // Each append's own end: an engine snapshot taken between two appends of a group must not skip the second.

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using Supervision.Server.Api.Bodies;
 using Supervision.Server.Auditing;
 using Supervision.Server.Authorization;
 using Supervision.Storage.Queries;
@@ -44,8 +45,8 @@ public static class AnalystResponses
     }
 
     /// <summary>A page of items and where the next one starts (null on the last page).</summary>
-    public static object Page<T>(IReadOnlyList<T> items, int offset, int limit) =>
-        new { items, offset, limit, nextOffset = items.Count == limit ? offset + limit : (int?)null };
+    public static PageBody<T> Page<T>(IReadOnlyList<T> items, int offset, int limit) =>
+        new(items, offset, limit, items.Count == limit ? offset + limit : null);
 
     private static bool WantsArrow(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ArrowMediaType, StringComparison.OrdinalIgnoreCase));

@@ -5,6 +5,7 @@ using Supervision.Server.Auditing;
 using Supervision.Server.Authentication;
 using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
+using Supervision.Server.OpenApi;
 
 namespace Supervision.Server.Api;
 
@@ -19,13 +20,42 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth");
-        auth.MapPost("/token", IssueAsync).AllowAnonymous();
-        auth.MapPost("/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn);
-        auth.MapGet("/me", (CallerScope caller, HttpContext http) => Results.Ok(Describe(caller, http.User.Identity?.AuthenticationType))).RequireAuthorization(Policies.SignedIn);
+        auth.MapPost("/token", IssueAsync).AllowAnonymous()
+            .WithTags("Sign-in")
+            .WithSummary("Sign in, or refresh a session")
+            .WithDescription("OAuth 2.0 token endpoint (form or JSON body): grant_type=password with username and password, or grant_type=refresh_token with refresh_token. "
+                + "Answers an access token (Bearer), its lifetime, a refresh token and who you are; 401 for wrong credentials, 429 while locked out.")
+            .Produces<Dictionary<string, JsonElement>>(StatusCodes.Status200OK)
+            .WithResponseExample(StatusCodes.Status200OK, """{"access_token":"eyJ...","token_type":"Bearer","expires_in":900,"expires_at":"2026-11-27T09:15:00+00:00","refresh_token":"...","session_expires_at":"2026-11-27T21:00:00+00:00","user":{"name":"inspector-3501","role":"inspector","jurisdiction":"3501","sectors":[],"enterprise":null,"purpose":null,"masked":false,"via":"local"}}""")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn)
+            .WithTags("Sign-in")
+            .WithSummary("Sign out")
+            .WithDescription("Ends the session: its refresh token and access tokens stop working.")
+            .Produces(StatusCodes.Status204NoContent);
+        auth.MapGet("/me", (CallerScope caller, HttpContext http) => Results.Ok(Describe(caller, http.User.Identity?.AuthenticationType))).RequireAuthorization(Policies.SignedIn)
+            .WithTags("Sign-in")
+            .WithSummary("Who am I")
+            .WithDescription("The caller's name, role, jurisdiction, sectors, enterprise, purpose, whether personal data is masked for them, and how they signed in.")
+            .Produces<Dictionary<string, JsonElement>>(StatusCodes.Status200OK)
+            .WithResponseExample(StatusCodes.Status200OK, """{"name":"analyst-35","role":"analyst","jurisdiction":"35","sectors":[],"enterprise":null,"purpose":null,"masked":true,"via":"local"}""");
 
         var tokens = auth.MapGroup("/tokens").RequireAuthorization(Policies.PersonalTokens);
-        tokens.MapGet("", (CallerScope caller, PersonalTokenStore store) => Results.Ok(store.Of(caller.Name).Select(Public)));
-        tokens.MapPost("", CreateTokenAsync).AuditEveryCall();
+        tokens.MapGet("", (CallerScope caller, PersonalTokenStore store) => Results.Ok(store.Of(caller.Name).Select(Public)))
+            .WithTags("Sign-in")
+            .WithSummary("Your personal access tokens")
+            .WithDescription("Tokens for scripts, without their secret: id, name, created, expires, revoked.")
+            .Produces<List<Dictionary<string, JsonElement>>>(StatusCodes.Status200OK)
+            .WithResponseExample(StatusCodes.Status200OK, """[{"id":"pat_0123456789ab","name":"nightly export","createdAt":"2026-11-27T09:00:00+00:00","expiresAt":"2027-02-25T09:00:00+00:00","revokedAt":null}]""");
+        tokens.MapPost("", CreateTokenAsync).AuditEveryCall()
+            .WithTags("Sign-in")
+            .WithSummary("Create a personal access token")
+            .WithDescription("Body (form or JSON): name, and optionally lifetime in days. The token (spat_...) is in this answer only; it acts with your role and jurisdiction.")
+            .Produces<Dictionary<string, JsonElement>>(StatusCodes.Status201Created)
+            .WithResponseExample(StatusCodes.Status201Created, """{"id":"pat_0123456789ab","name":"nightly export","token":"spat_...","createdAt":"2026-11-27T09:00:00+00:00","expiresAt":"2027-02-25T09:00:00+00:00"}""")
+            .ProducesValidationProblem();
         tokens.MapDelete("/{id}", (string id, CallerScope caller, PersonalTokenStore store, LiveConnections connections) =>
         {
             if (store.Revoke(caller.Name, id) is not { } revoked)
@@ -34,7 +64,12 @@ public static class AuthEndpoints
             }
             connections.AbortPersonalToken(revoked.Id);
             return Results.NoContent();
-        }).AuditEveryCall();
+        }).AuditEveryCall()
+            .WithTags("Sign-in")
+            .WithSummary("Revoke a personal access token")
+            .WithDescription("The token stops working at once, hub connections made with it included.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -3,6 +3,7 @@ using Supervision.Domain.Identifiers;
 using Supervision.Server.Auditing;
 using Supervision.Server.Authorization;
 using Supervision.Server.Grades;
+using Supervision.Server.OpenApi;
 using Supervision.Storage.History;
 
 namespace Supervision.Server.Api;
@@ -17,7 +18,13 @@ public static class EnterpriseEndpoints
         app.MapGet("/api/v1/enterprises/{id}/risk", GetRiskAsync)
             .RequireAuthorization(Policies.ReadEnterprises)
             .RequireObjectInScope<EnterpriseLocator>("id")
-            .AuditAgencyReads();
+            .AuditAgencyReads()
+            .WithTags("Enterprises")
+            .WithSummary("An enterprise's credit grade")
+            .WithDescription("The current credit grade, the score it came from, why, and the grade history, newest first.")
+            .Produces<EnterpriseRisk>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,11 +1,14 @@
+using Supervision.Domain.Alerts;
 using Supervision.Server.Alerts;
 using Supervision.Server.Analysts;
+using Supervision.Server.Api.Bodies;
 using Supervision.Server.Auditing;
 using Supervision.Server.Authorization;
+using Supervision.Server.OpenApi;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
-using Supervision.Storage.Writing;
 using Supervision.Storage.Queries;
+using Supervision.Storage.Writing;
 
 namespace Supervision.Server.Api;
 
@@ -17,14 +20,38 @@ public static class QueryEndpoints
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
         var alerts = app.MapGroup("/api/v1/alerts");
-        alerts.MapGet("", GetAlertsAsync).RequireAuthorization(Policies.ReadAlerts).RequireRegionInScope();
+        alerts.MapGet("", GetAlertsAsync).RequireAuthorization(Policies.ReadAlerts).RequireRegionInScope()
+            .WithTags("Alerts")
+            .WithSummary("Alerts, latest state")
+            .WithDescription("Alerts last changed in the period (default: the last 24 hours) within the caller's jurisdiction, newest first; personal data masked for roles that may not see it. JSON, or Arrow IPC with 'Accept: application/vnd.apache.arrow.stream'.")
+            .Produces<IReadOnlyList<Alert>>()
+            .ProducesArrow()
+            .ProducesValidationProblem()
+            .WithQuery(
+                new EndpointDocs.Query("from", "start of the period, ISO 8601 with offset (default: 24 hours before 'to')", "2026-11-26T09:00:00+08:00", "date-time"),
+                new EndpointDocs.Query("to", "end of the period (default: now)", "2026-11-27T09:00:00+08:00", "date-time"),
+                new EndpointDocs.Query("region", "GB/T 2260 division prefix: 2, 4 or 6 digits, inside the caller's jurisdiction", "3501"),
+                new EndpointDocs.Query("limit", $"alerts at most, 1 to {MaxLimit} (default 100)", "100", "int32"));
         alerts.MapPost("/{alertId}/acknowledge", AcknowledgeAsync)
             .RequireAuthorization(Policies.WorkAlerts)
             .RequireObjectInScope<AlertDirectory>("alertId")
-            .AuditEveryCall();
+            .AuditEveryCall()
+            .WithTags("Alerts")
+            .WithSummary("Acknowledge an alert")
+            .WithDescription("An inspector takes an open alert in hand; every hub subscriber gets the acknowledged alert. Recorded in the audit trail.")
+            .Produces<Alert>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/healthz", (PipelineHost pipeline, HistoryWriter writer) => pipeline.Failure is { } failure
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure)
-            : Results.Ok(new { status = "ok", queued = pipeline.QueueLength, pendingWrites = writer.Pending })).AllowAnonymous();
+            : Results.Ok(new HealthBody("ok", pipeline.QueueLength, writer.Pending))).AllowAnonymous()
+            .WithTags("Operations")
+            .WithSummary("Ready to ingest")
+            .WithDescription("200 once the pipeline and store are ready, with the batches and writes waiting; 503 with why not. /healthz/ready gives each check.")
+            .Produces<HealthBody>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithResponseExample(200, """{"status":"ok","queued":0,"pendingWrites":0}""");
         return app;
     }
 

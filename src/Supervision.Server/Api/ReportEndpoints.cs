@@ -1,14 +1,20 @@
 using System.Buffers;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using Supervision.Ingest.Decoding;
-using Supervision.Server.Configuration;
 using Supervision.Ingest.Mapping;
-using Supervision.Ingest.Validation;
-using Supervision.Server.Ingestion;
 using Supervision.Ingest.Security;
+using Supervision.Ingest.Validation;
+using Supervision.Server.Analysts;
+using Supervision.Server.Api.Bodies;
 using Supervision.Server.Authentication;
 using Supervision.Server.Authorization;
+using Supervision.Server.Configuration;
+using Supervision.Server.Ingestion;
+using Supervision.Server.OpenApi;
 
 namespace Supervision.Server.Api;
 
@@ -18,11 +24,60 @@ public static class ReportEndpoints
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         // Machines: the reporting API key is checked by its scheme (Policies.Reporting); what it covers, per record, here.
-        app.MapPost("/api/v1/reports", PostReportsAsync).RequireAuthorization(Policies.Reporting);
+        app.MapPost("/api/v1/reports", PostReportsAsync).RequireAuthorization(Policies.Reporting)
+            .WithTags("Reporting")
+            .WithSummary("Send reports")
+            .WithDescription("Decodes, validates and makes durable a batch of reports. Valid records are accepted even when others are not; "
+                + "each rejected one is listed by index, reportId and field. The body may be gzip, deflate or br encoded (Content-Encoding) "
+                + "and may start with a UTF-8 byte-order mark. ?profile=NAME maps a regional platform's fields first.")
+            .AddOpenApiOperationTransformer(DescribeBodies)
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .WithResponseExample(StatusCodes.Status202Accepted, """{"accepted":1,"duplicates":0,"rejected":[{"index":1,"reportId":"r-2","errors":[{"field":"enterpriseId","message":"is not a valid Unified Social Credit Code: check character is '4', expected '3'"}]}]}""")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithQuery(new EndpointDocs.Query("profile", "mapping profile to apply first (default: the API key's)", "port-import-coldchain"));
         app.MapGet("/api/v1/profiles", (ProfileRegistry profiles) => Results.Ok(profiles.Names.Order(StringComparer.Ordinal)
-            .Select(name => new { name, description = profiles.Find(name)!.Description }))).RequireAuthorization(Policies.Reporting);
+            .Select(name => new ProfileBody(name, profiles.Find(name)!.Description)))).RequireAuthorization(Policies.Reporting)
+            .WithTags("Reporting")
+            .WithSummary("Mapping profiles in service")
+            .WithDescription("Regional platforms' field, unit, code and date mappings a report body may name with ?profile=.")
+            .Produces<IReadOnlyList<ProfileBody>>();
         return app;
     }
+
+    private const string ExampleEnvelope = """{"reportId":"r-1","enterpriseId":"91350100M000100Y43","region":"350100","sector":"food","kind":"food.coldchain","observedAt":"2026-11-27T09:00:00+08:00","payload":{"deviceId":"F-17","storageClass":"frozen","temperatureC":-14.5}}""";
+
+    // The handler reads the body itself in four formats (declaring Accepts would make routing refuse all but one):
+    // the document names each with an example.
+    private static async Task DescribeBodies(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        var body = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "Report envelopes: a JSON array, NDJSON (one envelope a line; application/jsonl too), CSV with a header row (payload fields as payload.<name>) or an Arrow IPC stream (one column per field).",
+            Content = new Dictionary<string, OpenApiMediaType>(),
+        };
+        operation.RequestBody = body;
+        body.Content["application/json"] = new OpenApiMediaType
+        {
+            Schema = await context.GetOrCreateSchemaAsync(typeof(ReportEnvelope[]), null, cancellation),
+            Example = JsonNode.Parse("[" + ExampleEnvelope + "]"),
+        };
+        var text = new OpenApiSchema { Type = JsonSchemaType.String };
+        body.Content["application/x-ndjson"] = new OpenApiMediaType { Schema = text, Example = JsonValue.Create(ExampleEnvelope + "\n") };
+        body.Content["application/jsonl"] = new OpenApiMediaType { Schema = text, Example = JsonValue.Create(ExampleEnvelope + "\n") };
+        body.Content["text/csv"] = new OpenApiMediaType
+        {
+            Schema = text,
+            Example = JsonValue.Create("reportId,enterpriseId,region,sector,kind,observedAt,payload.deviceId,payload.storageClass,payload.temperatureC\n"
+                + "r-1,91350100M000100Y43,350100,food,food.coldchain,2026-11-27T09:00:00+08:00,F-17,frozen,-14.5\n"),
+        };
+        body.Content[AnalystResponses.ArrowMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+    }
+
 
     private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ProfileRegistry profiles)
     {
@@ -34,7 +89,7 @@ public static class ReportEndpoints
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported content type",
-                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array), application/x-ndjson, text/csv or application/vnd.apache.arrow.stream");
+                detail: $"Content-Type '{http.Request.ContentType}' is not accepted; use application/json (an array), application/x-ndjson (or application/jsonl), text/csv or application/vnd.apache.arrow.stream");
         }
         var limit = options.MaxBodyBytes;
         if (http.Request.ContentLength > limit)

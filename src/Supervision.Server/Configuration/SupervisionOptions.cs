@@ -41,6 +41,8 @@ public sealed class SupervisionOptions
     /// <summary>The engine's ticks and snapshots.</summary>
     public EngineOptions Engine { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>The profiles directory with the default applied.</summary>
     public string ResolvedProfilesDirectory =>
         string.IsNullOrWhiteSpace(ProfilesDirectory) ? Path.Combine(AppContext.BaseDirectory, "profiles") : ProfilesDirectory;
@@ -109,6 +111,10 @@ public sealed class SupervisionOptions
         if (Engine.SnapshotInterval < TimeSpan.FromSeconds(1))
         {
             yield return $"Supervision:Engine:SnapshotInterval must be at least 1 s, got {Engine.SnapshotInterval}";
+        }
+        foreach (var problem in Telemetry.Validate())
+        {
+            yield return problem;
         }
     }
 }

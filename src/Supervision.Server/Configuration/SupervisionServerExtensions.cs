@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Supervision.Ingest.Idempotency;
 using Supervision.Ingest.Mapping;
+using Supervision.Ingest.Telemetry;
 using Supervision.Ingest.Validation;
 using Supervision.Ingest.Wal;
 using Supervision.Scoring.Models;
@@ -17,6 +18,7 @@ using Supervision.Server.Security;
 using Supervision.Storage.ClickHouse;
 using Supervision.Storage.DuckDb;
 using Supervision.Storage.History;
+using Supervision.Storage.Telemetry;
 using Supervision.Storage.Writing;
 using Supervision.Streaming.Pipeline;
 
@@ -66,7 +68,8 @@ public static class SupervisionServerExtensions
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<WriteAheadLog>>();
-            return new WriteAheadLog(Path.Combine(options.DataDirectory, "wal"), options.WalSegmentBytes, options.QueueCapacity, message => logger.LogWarning("{Message}", message));
+            return new WriteAheadLog(Path.Combine(options.DataDirectory, "wal"), options.WalSegmentBytes, options.QueueCapacity, message => logger.LogWarning("{Message}", message),
+                sp.GetRequiredService<IngestTelemetry>());
         });
         builder.Services.AddSingleton(sp => new EngineInbox(sp.GetRequiredService<WriteAheadLog>(), options.QueueCapacity));
         builder.Services.AddSingleton<ReportIngestor>();
@@ -158,6 +161,7 @@ public static class SupervisionServerExtensions
                 SpillDirectory = Path.Combine(options.DataDirectory, "spill"),
                 // Stored or spilled, the reports no longer need the write-ahead log.
                 OnReportsDurable = checkpoint => wal.MarkStored(WalPosition.Unpack(checkpoint)),
+                Telemetry = sp.GetRequiredService<StorageTelemetry>(),
             };
             return new HistoryWriter(sp.GetRequiredService<IHistoryStore>(), sp.GetRequiredService<TimeProvider>(), writerOptions,
                 e => logger.LogWarning("History write failed; spilling to {Directory} until the store is back: {Message}", writerOptions.SpillDirectory, e.Message));

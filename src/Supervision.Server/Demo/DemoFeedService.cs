@@ -36,7 +36,7 @@ public sealed class DemoFeedService(PipelineHost pipeline, ReportIngestor ingest
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(50), clock, stoppingToken);
                 }
-                var (_, _, error) = await ingestor.AcceptAsync(batch, stoppingToken);
+                var (_, _, error) = await ingestor.AcceptAsync(batch, Ingest.Decoding.BodyFormat.Ndjson, stoppingToken);
                 if (error is not null)
                 {
                     logger.LogWarning("Demo batch not accepted: {Error}", error);

@@ -27,10 +27,15 @@ public sealed class EngineInbox(WriteAheadLog wal, int capacity)
 
     /// <summary>Logs a batch of accepted reports that arrived at <paramref name="receivedAt"/>; completes once it is on disk (and queued).</summary>
     /// <exception cref="IOException">The log could not write: nothing of the batch is accepted.</exception>
-    public async Task AppendReportsAsync(Report[] reports, int count, DateTimeOffset receivedAt, CancellationToken cancellation) =>
+    /// <param name="reports">The reports (the first <paramref name="count"/>).</param>
+    /// <param name="count">How many.</param>
+    /// <param name="receivedAt">When the batch arrived.</param>
+    /// <param name="trace">The request's trace, continued by the engine's and the store's spans.</param>
+    /// <param name="cancellation">Gives up waiting for the disk (then nothing is accepted).</param>
+    public async Task AppendReportsAsync(Report[] reports, int count, DateTimeOffset receivedAt, System.Diagnostics.ActivityContext trace, CancellationToken cancellation) =>
         await wal.AppendAsync(new ArraySegment<Report>(reports, 0, count), receivedAt, position =>
         {
-            var batch = new ReportBatch(reports, count, receivedAt) { Checkpoint = position.Pack() };
+            var batch = new ReportBatch(reports, count, receivedAt) { Checkpoint = position.Pack(), Trace = trace };
             Enqueue(new EngineInput(new EngineCommand.Process(batch), position, batch));
         }, cancellation);
 

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Supervision.Domain.Alerts;
 using Supervision.Ingest.Wal;
 using Supervision.Streaming.Pipeline;
+using Supervision.Streaming.Telemetry;
 
 namespace Supervision.Server.Pipeline;
 
@@ -21,6 +23,7 @@ public sealed class EngineLoop : IDisposable
     private readonly TimeProvider _clock;
     private readonly TimeSpan _interval;
     private readonly ILogger<EngineLoop> _logger;
+    private readonly StreamingTelemetry _telemetry;
     private readonly Subject<EngineCommand> _source = new();
     private readonly SupervisionPipeline _pipeline;
     private PipelineOutput? _last;
@@ -28,8 +31,9 @@ public sealed class EngineLoop : IDisposable
     private WalPosition _snapshotted;
 
     public EngineLoop(SupervisionEngine engine, EngineInbox inbox, HistorySink sink, SnapshotStore snapshots, WriteAheadLog wal, TimeProvider clock,
-        Configuration.SupervisionOptions options, ILogger<EngineLoop> logger)
+        Configuration.SupervisionOptions options, StreamingTelemetry telemetry, ILogger<EngineLoop> logger)
     {
+        _telemetry = telemetry;
         _inbox = inbox;
         _sink = sink;
         _snapshots = snapshots;
@@ -39,6 +43,8 @@ public sealed class EngineLoop : IDisposable
         _logger = logger;
         _pipeline = new SupervisionPipeline(_source, engine);
         _pipeline.Outputs.Subscribe(output => _last = output, error => Failure = "pipeline stopped: " + error.Message);
+        _pipeline.Alerts.Subscribe(telemetry.AlertsChanged);
+        telemetry.Meter.CreateObservableGauge("supervision.pipeline.queue.depth", () => inbox.Length, "{input}", "Inputs (report batches, ticks, alert actions) waiting for the engine");
     }
 
     /// <summary>The engine.</summary>
@@ -68,7 +74,18 @@ public sealed class EngineLoop : IDisposable
                 continue;
             }
             _last = null;
-            _source.OnNext(input.Command);
+            if (input.Command is EngineCommand.Process process)
+            {
+                _telemetry.Processing(process.Batch, _clock.GetUtcNow());
+                using (StreamingTelemetry.Source.StartActivity("pipeline.process", ActivityKind.Consumer, process.Batch.Trace))
+                {
+                    _source.OnNext(input.Command);
+                }
+            }
+            else
+            {
+                _source.OnNext(input.Command);
+            }
             if (_last is not { } output)
             {
                 input.Reply?.TrySetException(new InvalidOperationException(Failure ?? "the pipeline stopped"));

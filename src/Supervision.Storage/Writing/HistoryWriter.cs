@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Reports;
 using Supervision.Storage.History;
 using Supervision.Storage.Queries;
+using Supervision.Storage.Telemetry;
 
 namespace Supervision.Storage.Writing;
 
@@ -29,6 +31,9 @@ public sealed record HistoryWriterOptions
     /// store, or in the spill. The write-ahead log drops what it no longer needs from it.
     /// </summary>
     public Action<long>? OnReportsDurable { get; init; }
+
+    /// <summary>Where rows written, write latency, pending and spilled writes are counted, and writes traced; none when null.</summary>
+    public StorageTelemetry? Telemetry { get; init; }
 }
 
 /// <summary>
@@ -70,6 +75,11 @@ public sealed class HistoryWriter : IAsyncDisposable
         _spill = options.SpillDirectory is null ? null : new SpillFile(options.SpillDirectory);
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(options.Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
+        if (options.Telemetry is { } telemetry)
+        {
+            telemetry.Meter.CreateObservableGauge("supervision.store.pending", () => Pending, "{write}", "Writes queued for the history store");
+            telemetry.Meter.CreateObservableGauge("supervision.store.spill.backlog", () => SpillBacklog, "{write}", "Writes spilled to disk, waiting to replay into the store");
+        }
     }
 
     /// <summary>Writes queued and not yet written or spilled.</summary>
@@ -224,7 +234,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
         try
         {
-            await WriteAsync(write).ConfigureAwait(false);
+            await TracedWriteAsync(write).ConfigureAwait(false);
             Durable(round, start, end);
         }
         catch (Exception e) when (_spill is not null)
@@ -296,12 +306,45 @@ public sealed class HistoryWriter : IAsyncDisposable
 
     private void Spill(PendingWrite write)
     {
+        _options.Telemetry?.Spilled(write.Kind.ToString());
         foreach (var entry in write.ToSpill())
         {
             _spill!.Append(entry);
             Interlocked.Increment(ref _spilled);
         }
         Volatile.Write(ref _spillCount, _spill!.Count);
+    }
+
+    private async Task TracedWriteAsync(PendingWrite write)
+    {
+        if (_options.Telemetry is not { } telemetry)
+        {
+            await WriteAsync(write).ConfigureAwait(false);
+            return;
+        }
+        // One append may carry batches of several requests: the span continues the first one's trace and links the others.
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        foreach (var batch in write.Reports ?? [])
+        {
+            if (batch.Trace == default)
+            {
+                continue;
+            }
+            if (parent == default)
+            {
+                parent = batch.Trace;
+            }
+            else
+            {
+                (links ??= []).Add(new ActivityLink(batch.Trace));
+            }
+        }
+        using var activity = StorageTelemetry.Source.StartActivity(ActivityKind.Internal, parent, links: links, name: "store.write");
+        activity?.SetTag("supervision.store.kind", write.Kind.ToString());
+        var started = Stopwatch.GetTimestamp();
+        await WriteAsync(write).ConfigureAwait(false);
+        telemetry.Written(write.Kind.ToString(), write.Rows, Stopwatch.GetElapsedTime(started));
     }
 
     private Task WriteAsync(PendingWrite write)
@@ -361,6 +404,18 @@ public sealed class HistoryWriter : IAsyncDisposable
         IReadOnlyList<GradeChange>? GradeChanges = null,
         IReadOnlyList<AuditRecord>? Audit = null)
     {
+        /// <summary>Rows this write appends.</summary>
+        public int Rows => Kind switch
+        {
+            Kind.Reports => Reports!.Sum(b => b.Count),
+            Kind.Alerts => Alerts!.Count,
+            Kind.Scores => Scores!.Count,
+            Kind.Snapshots => Snapshots!.Count,
+            Kind.GradeChanges => GradeChanges!.Count,
+            Kind.Audit => Audit!.Count,
+            _ => 0,
+        };
+
         /// <summary>The spill entries of this write: one per report batch (an entry has one arrival time), else one.</summary>
         public IEnumerable<SpillEntry> ToSpill()
         {
