@@ -5,31 +5,34 @@ using Supervision.Scoring.Anomaly;
 namespace Supervision.Cli.Commands;
 
 /// <summary>
-/// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass,
-/// or (<c>--evaluate</c>) measures the detector on labelled simulator series and writes its card.
+/// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass
+/// (<see cref="SeriesCsvScorer"/>), or (<c>--evaluate</c>) measures the detector on the real labelled corpus and on
+/// simulator series (<see cref="AnomalyEvaluation"/>) and writes its card. This class only reads arguments and
+/// moves files.
 /// </summary>
 public static class DetectCommand
 {
     public const string Help = """
         usage: supervision detect --input series.csv --output scored.csv
-               supervision detect --evaluate [--card models/anomaly.md] [--series N] [--days D] [--seed S]
+               supervision detect --evaluate [--card models/anomaly.md] [--corpus tests/anomaly-corpus] [--series N] [--days D] [--seed S]
 
         Scores a numeric sensor series with the online anomaly detector: each reading's score in [0, 1] uses
-        only that reading and the ones before it. The input is CSV with the header 'timestamp,value' and one reading a row
-        (any ISO 8601-like timestamp, in time order; '.' as decimal point). The output has the header
-        'timestamp,value,anomaly_score'. Bad rows are reported with their line number; then nothing is written
-        and the exit code is 1.
+        only that reading and the ones before it; 0.9 means rarer than 1 in 10,000 for this series. The input is
+        CSV with the header 'timestamp,value' and one reading a row (ISO 8601 timestamps, UTC when they carry no
+        offset, or Unix seconds; '.' as decimal point). The output has the header 'timestamp,value,anomaly_score'
+        and one row per input row. Timestamps that go back are scored in file order (one warning names the lines);
+        an empty value or NaN is a missing reading (score 0); a file with only a header gives only a header. Rows
+        that cannot be read are reported with their line number; then nothing is written and the exit code is 1.
 
           --input FILE      the series to score
           --output FILE     where to write the scored series
-          --evaluate        instead, run the detector over labelled simulator series and write its card
+          --evaluate        instead, score the detector on the real corpus and simulator series and write its card
           --card FILE       card path for --evaluate (default models/anomaly.md)
+          --corpus DIR      real labelled corpus for --evaluate (default tests/anomaly-corpus)
           --series N        simulated series for --evaluate (default 40)
           --days D          days per simulated series (default 3)
           --seed S          random seed for --evaluate (default 42)
         """;
-
-    private const int MaxReported = 20;
 
     public static int Run(CommandLine args, TextWriter log, TimeProvider clock)
     {
@@ -37,13 +40,14 @@ public static class DetectCommand
         var input = args.String("input");
         var output = args.String("output");
         var card = args.String("card", Path.Combine("models", "anomaly.md"));
+        var corpus = args.String("corpus", SkabCorpus.DefaultDirectory);
         var series = args.Int("series", 40, 1, 10_000);
         var days = args.Int("days", 3, 1, 365);
         var seed = args.Int("seed", 42, 0, int.MaxValue);
         args.EnsureAllUsed();
         if (evaluate)
         {
-            return Evaluate(series, days, seed, card, log, clock);
+            return Evaluate(corpus, series, days, seed, card, log, clock);
         }
         if (input is null || output is null)
         {
@@ -56,120 +60,69 @@ public static class DetectCommand
         return Score(input, output, log);
     }
 
-    private static int Evaluate(int series, int days, int seed, string card, TextWriter log, TimeProvider clock)
+    private static int Evaluate(string corpus, int series, int days, int seed, string card, TextWriter log, TimeProvider clock)
     {
-        var options = new AnomalyOptions();
-        log.WriteLine($"detect: evaluating on {series} simulated series of {days} days (seed {seed})");
-        var result = AnomalyEvaluation.Run(series, days, seed, options);
-        foreach (var k in result.Kinds)
+        if (!Directory.Exists(corpus))
         {
-            log.WriteLine(FormattableString.Invariant($"detect:   {k.Kind,-12} recall {k.Recall:0.000} ({k.Detected}/{k.Events}), median delay {k.MedianDelayMinutes:0} min"));
+            throw new UsageException($"--corpus {corpus} does not exist (run from the repository root, or name the directory)");
         }
-        log.WriteLine(FormattableString.Invariant($"detect: precision {result.Precision:0.000} ({result.TrueAlarms}/{result.Alarms} alarms), recall {result.Recall:0.000}"));
+        var options = new AnomalyOptions();
+        var real = SkabCorpus.Load(corpus);
+        log.WriteLine($"detect: evaluating on {real.Count} real series from {corpus} and {series} simulated series of {days} days (seed {seed})");
+        var result = AnomalyEvaluation.Run(real, series, days, seed, options);
+        foreach (var (name, e) in new[] { ("new", result.Current), ("before", result.Previous) })
+        {
+            foreach (var c in new[] { e.Real, e.Simulated })
+            {
+                log.WriteLine(FormattableString.Invariant(
+                    $"detect: {name,-6} {c.Corpus,-12} score at 0.9 {c.At(0.9).Normalised,6:0.0}, best {c.Best.Score.Normalised,6:0.0} at {c.Best.Threshold:0.##}; windows {c.At(0.9).Detected}/{c.At(0.9).Windows}; normal readings ≥ 0.9: {c.FalsePositiveRate09:0.#####}"));
+            }
+        }
         var directory = Path.GetDirectoryName(Path.GetFullPath(card))!;
         Directory.CreateDirectory(directory);
         var temporary = card + ".tmp";
-        File.WriteAllText(temporary, AnomalyEvaluation.Card(result, options, clock.GetUtcNow()));
+        File.WriteAllText(temporary, AnomalyCard.Write(result, options, clock.GetUtcNow()));
         File.Move(temporary, card, overwrite: true);
         log.WriteLine($"detect: card written to {card}");
         return 0;
     }
 
-    // One pass: each row is parsed, scored and written before the next is read. Output goes to a temporary file
-    // that replaces the target only when every row was good.
+    // The output goes to a temporary file that replaces the target only when every row was read.
     private static int Score(string input, string output, TextWriter log)
     {
-        var detector = new OnlineAnomalyDetector(new AnomalyOptions());
-        var state = default(AnomalyState);
+        var scorer = new SeriesCsvScorer(new OnlineAnomalyDetector(new AnomalyOptions()));
         var temporary = output + ".tmp";
-        var errors = 0;
-        var rows = 0;
+        SeriesScoringResult result;
         using (var reader = new StreamReader(input))
         using (var writer = new StreamWriter(temporary))
         {
-            var header = reader.ReadLine();
-            if (header is null || !IsHeader(header))
-            {
-                log.WriteLine($"detect: {input} line 1: expected the header 'timestamp,value', got '{Shorten(header ?? "(empty file)")}'");
-                writer.Close();
-                File.Delete(temporary);
-                return 1;
-            }
-            writer.WriteLine("timestamp,value,anomaly_score");
-            var line = 1;
-            DateTimeOffset previous = DateTimeOffset.MinValue;
-            var previousLine = 0;
-            while (reader.ReadLine() is { } text)
-            {
-                line++;
-                if (text.Length == 0)
-                {
-                    continue;
-                }
-                var problem = Parse(text, out var timestampText, out var at, out var valueText, out var value);
-                if (problem is null && at < previous)
-                {
-                    problem = $"timestamp {timestampText} is earlier than line {previousLine}'s";
-                }
-                if (problem is not null)
-                {
-                    if (++errors <= MaxReported)
-                    {
-                        log.WriteLine($"detect: {input} line {line}: {problem}");
-                    }
-                    continue;
-                }
-                previous = at;
-                previousLine = line;
-                var score = detector.Update(ref state, value);
-                writer.Write(timestampText);
-                writer.Write(',');
-                writer.Write(valueText);
-                writer.Write(',');
-                writer.WriteLine(score.ToString("0.######", CultureInfo.InvariantCulture));
-                rows++;
-            }
+            result = scorer.Score(reader, writer);
         }
-        if (errors > 0)
+        if (!result.Ok)
         {
             File.Delete(temporary);
-            log.WriteLine($"detect: {errors} bad row{(errors == 1 ? "" : "s")}{(errors > MaxReported ? $" (first {MaxReported} shown)" : "")}; nothing written");
+            foreach (var problem in result.Problems)
+            {
+                log.WriteLine($"detect: {input} {problem}");
+            }
+            log.WriteLine($"detect: {result.BadRows} bad row{(result.BadRows == 1 ? "" : "s")}{(result.BadRows > SeriesCsvScorer.MaxReported ? $" (first {SeriesCsvScorer.MaxReported} shown)" : "")}; nothing written");
             return 1;
         }
         File.Move(temporary, output, overwrite: true);
-        log.WriteLine($"detect: {rows} readings scored into {output}");
+        if (result.Backwards > 0)
+        {
+            log.WriteLine($"detect: {input}: {Count(result.Backwards, "timestamp")} earlier than a row before {(result.Backwards == 1 ? "it" : "them")} ({Lines(result.BackwardLines, result.Backwards)}): scored in file order");
+        }
+        if (result.Missing > 0)
+        {
+            log.WriteLine($"detect: {input}: {Count(result.Missing, "missing value")} ({Lines(result.MissingLines, result.Missing)}): scored 0");
+        }
+        log.WriteLine(result.Readings == 0 ? $"detect: {input} has no readings; wrote the header to {output}" : $"detect: {result.Readings} readings scored into {output}");
         return 0;
     }
 
-    private static bool IsHeader(string header)
-    {
-        var parts = header.Split(',');
-        return parts.Length == 2
-            && string.Equals(parts[0].Trim().Trim('"'), "timestamp", StringComparison.OrdinalIgnoreCase)
-            && string.Equals(parts[1].Trim().Trim('"'), "value", StringComparison.OrdinalIgnoreCase);
-    }
+    private static string Count(long n, string what) => n.ToString("N0", CultureInfo.InvariantCulture) + " " + what + (n == 1 ? "" : "s");
 
-    private static string? Parse(string text, out string timestampText, out DateTimeOffset at, out string valueText, out double value)
-    {
-        at = default;
-        value = 0;
-        var comma = text.IndexOf(',', StringComparison.Ordinal);
-        timestampText = comma < 0 ? text : text[..comma].Trim();
-        valueText = comma < 0 ? "" : text[(comma + 1)..].Trim();
-        if (comma < 0 || valueText.Contains(',', StringComparison.Ordinal))
-        {
-            return $"expected 2 fields 'timestamp,value', got '{Shorten(text)}'";
-        }
-        if (!DateTimeOffset.TryParse(timestampText.Trim('"'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out at))
-        {
-            return $"'{Shorten(timestampText)}' is not a timestamp (use ISO 8601, e.g. 2026-11-27T09:00:00+08:00)";
-        }
-        if (!double.TryParse(valueText.Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
-        {
-            return $"'{Shorten(valueText)}' is not a number";
-        }
-        return null;
-    }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    private static string Lines(IReadOnlyList<long> lines, long total) =>
+        (lines.Count == 1 ? "line " : "lines ") + string.Join(", ", lines) + (total > lines.Count ? ", …" : "");
 }

@@ -517,9 +517,9 @@ public sealed class SupervisionEngine
             return;
         }
         series.LastObserved = at;
+        var score = _detector.Update(ref series.Detector, at, value);
         var expected = series.Detector.Expected;
-        var sigma = series.Detector.Sigma * 1.25;
-        var score = _detector.Update(ref series.Detector, value);
+        var sigma = series.Detector.Sigma;
         if (score < _rules.AnomalyResolveScore)
         {
             Resolve(ref series.Alert, enterprise, changes);
