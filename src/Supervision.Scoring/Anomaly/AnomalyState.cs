@@ -27,8 +27,8 @@ public struct AnomalyState
     // Slow level of each variant (time constant 50 readings): the drift test compares the short level with it.
     internal double SlowA, SlowB, SlowC;
 
-    // Slow levels the profiles are learned against (time constants a day and a week), and the spread around the first.
-    internal double SlowDay, SlowWeek, Spread;
+    // The level the profiles are learned against (time constant a week), and the spread around it.
+    internal double Baseline, Spread;
 
     // Smallest step between different readings: the sensor's resolution, a floor for every scale.
     internal double Quantum;
@@ -62,9 +62,9 @@ public struct AnomalyState
     internal DayProfile Day;
     internal WeekProfile Week;
 
-    // The hour being seen (hours since 0001-01-01 UTC), and the sums of its readings' deviations from the slow levels.
+    // The hour being seen (hours since 0001-01-01 UTC), and the sum of its readings' deviations from the baseline.
     internal long VisitHour;
-    internal double VisitDay, VisitWeek;
+    internal double VisitSum;
     internal int VisitReadings;
 
     internal double LastExpected, LastSigma, LastScore;
@@ -94,7 +94,7 @@ public struct AnomalyState
         writer.Write(LastTicks);
         writer.Write(Interval);
         writer.Write(Intervals);
-        foreach (var v in (ReadOnlySpan<double>)[X1, X2, X3, B1, B2, B3, C1, C2, C3, LevelA, LevelB, LevelC, SlowA, SlowB, SlowC, SlowDay, SlowWeek, Spread, Quantum])
+        foreach (var v in (ReadOnlySpan<double>)[X1, X2, X3, B1, B2, B3, C1, C2, C3, LevelA, LevelB, LevelC, SlowA, SlowB, SlowC, Baseline, Spread, Quantum])
         {
             writer.Write(v);
         }
@@ -130,8 +130,7 @@ public struct AnomalyState
             writer.Write(v);
         }
         writer.Write(VisitHour);
-        writer.Write(VisitDay);
-        writer.Write(VisitWeek);
+        writer.Write(VisitSum);
         writer.Write(VisitReadings);
         writer.Write(LastExpected);
         writer.Write(LastSigma);
@@ -169,8 +168,7 @@ public struct AnomalyState
             SlowA = reader.ReadDouble(),
             SlowB = reader.ReadDouble(),
             SlowC = reader.ReadDouble(),
-            SlowDay = reader.ReadDouble(),
-            SlowWeek = reader.ReadDouble(),
+            Baseline = reader.ReadDouble(),
             Spread = reader.ReadDouble(),
             Quantum = reader.ReadDouble(),
         };
@@ -217,8 +215,7 @@ public struct AnomalyState
             week[i] = reader.ReadSingle();
         }
         s.VisitHour = reader.ReadInt64();
-        s.VisitDay = reader.ReadDouble();
-        s.VisitWeek = reader.ReadDouble();
+        s.VisitSum = reader.ReadDouble();
         s.VisitReadings = reader.ReadInt32();
         s.LastExpected = reader.ReadDouble();
         s.LastSigma = reader.ReadDouble();

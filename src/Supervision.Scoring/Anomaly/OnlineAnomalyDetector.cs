@@ -13,18 +13,20 @@ namespace Supervision.Scoring.Anomaly;
 /// is thus judged against its cycle once the profile predicts better than the raw series. The median makes one
 /// spike invisible to the next reading; a level shift is the median's new value after two readings.</para>
 /// <para><b>Tests</b>, each a statistic in units of its own typical size: <i>point</i> (the best predictor's
-/// error over its mean absolute error), <i>short</i> and <i>long</i> (averages over about 4 and 30 readings of the
-/// standardised deviation from the level: level shifts and drifts), <i>noise</i> (the recent average point
-/// statistic against its usual value) and <i>stuck</i> (a run of identical readings longer than any this series
-/// showed, judged by its share of repeated readings).</para>
+/// error over its mean absolute error), <i>short</i> (the median of the last three readings against the short
+/// level: a level shift from its second reading), <i>long</i> (the short level against a slow one, on the variant
+/// where that is steadiest: a drift), <i>noise</i> (the recent average point statistic against its usual value)
+/// and <i>stuck</i> (a run of identical readings longer than any this series showed, judged by its share of
+/// repeated readings).</para>
 /// <para><b>Calibration.</b> Each statistic's tail probability comes from its own <see cref="TailModel"/>
 /// (the share over a threshold and a generalised Pareto tail beyond it, learned from this series). The smallest
 /// probability, times the number of tests, gives the score: 0.225 per decade of rarity, so 0.9 is a reading rarer
 /// than 1 in 10,000 for this series and 0.5 one rarer than about 1 in 170. Scores are 0 during warm-up.</para>
-/// <para><b>Accepting the new normal.</b> When a reading scores 3 decades or more, the levels move to the median
-/// of the last three readings and the collective tests start again, so a lasting shift is flagged once and then
-/// is normal; a stuck run, once flagged, is not flagged again, and becomes the longest run this series has shown.
-/// Readings that score 0.5 or more do not teach the profiles.</para>
+/// <para><b>Accepting the new normal.</b> A reading that scores 1, or ten in a row that score 3 decades or more,
+/// move the short and slow levels to the median of the last three readings, so a lasting shift is flagged once
+/// and then is normal; a stuck run, once flagged, is not flagged again (the next one will be). Readings at the
+/// alert level teach the tails a tenth as much as others, and readings that score 0.5 or more do not teach the
+/// profiles.</para>
 /// <para>Ideas taken, not code: HTM's anomaly likelihood (judge a raw anomaly statistic by its own recent
 /// distribution, not a fixed z), SPOT's peaks over threshold for the tail, Holt-Winters' seasonal profiles,
 /// CUSUM/EWMA charts for collective shifts, and ARTime's and NAB's lesson that one early flag per event beats a
@@ -50,8 +52,7 @@ public sealed class OnlineAnomalyDetector
     private const double SizeRate = 0.001;
     private const double ErrorRate = 0.01;
     private const double IntervalRate = 0.05;
-    private const double DaySeconds = 86_400;
-    private const double WeekSeconds = 7 * DaySeconds;
+    private const double WeekSeconds = 7 * 86_400;
     private const double DayProfileRate = 0.3;
     private const double WeekProfileRate = 0.5;
     private const double DropoutGap = 10;
@@ -105,32 +106,28 @@ public sealed class OnlineAnomalyDetector
             return 0;
         }
 
-        var seconds = utcTicks > s.LastTicks ? (utcTicks - s.LastTicks) / (double)TimeSpan.TicksPerSecond : 0;
-        var gap = LearnInterval(ref s, seconds);
+        Reading r = default;
+        r.Seconds = utcTicks > s.LastTicks ? (utcTicks - s.LastTicks) / (double)TimeSpan.TicksPerSecond : 0;
+        r.Gap = LearnInterval(ref s, r.Seconds);
         var hours = utcTicks / TimeSpan.TicksPerHour;
-        var hourOfDay = (int)(hours % 24);
-        var hourOfWeek = (int)(hours % 168);
         if (hours != s.VisitHour)
         {
             CommitVisit(ref s, hours);
         }
-        var day = Season(s.Day[hourOfDay]);
-        var week = Season(s.Week[hourOfWeek]);
+        r.Day = Season(s.Day[(int)(hours % 24)]);
+        r.Week = Season(s.Week[(int)(hours % 168)]);
 
-        var medianA = Median(s.X1, s.X2, s.X3);
-        var medianB = Median(s.B1, s.B2, s.B3);
-        var medianC = Median(s.C1, s.C2, s.C3);
-        var p0 = medianA;
-        var p1 = s.LevelA;
-        var p2 = medianB + day;
-        var p3 = s.LevelB + day;
-        var p4 = medianC + week;
-        var p5 = s.LevelC + week;
+        Span<double> predictions = stackalloc double[6];
+        predictions[0] = Median(s.X1, s.X2, s.X3);
+        predictions[1] = s.LevelA;
+        predictions[2] = Median(s.B1, s.B2, s.B3) + r.Day;
+        predictions[3] = s.LevelB + r.Day;
+        predictions[4] = Median(s.C1, s.C2, s.C3) + r.Week;
+        predictions[5] = s.LevelC + r.Week;
 
-        var floor = Floor(in s);
-        // The predictor is chosen by its unclipped recent error (a daily switch it misses counts in full), and the
-        // deviation is measured in its clipped error (anomalies do not widen it). A later (seasonal) predictor must
-        // be clearly better to be chosen, so rounding does not decide between near-equals.
+        // The predictor is chosen by its nearly unclipped recent error (a daily switch it misses counts in full),
+        // and the deviation is measured in its clipped error (anomalies do not widen it). A later (seasonal)
+        // predictor must be clearly better to be chosen, so rounding does not decide between near-equals.
         var best = 0;
         for (var k = 1; k < 6; k++)
         {
@@ -139,47 +136,46 @@ public sealed class OnlineAnomalyDetector
                 best = k;
             }
         }
-        var bestError = s.Errors[best];
-        var expected = best switch { 0 => p0, 1 => p1, 2 => p2, 3 => p3, 4 => p4, _ => p5 };
-        // A random walk wanders further the longer nobody looked: widen the scale after a gap.
-        var gapScale = gap > 1 ? Math.Min(Math.Sqrt(gap), 4) : 1;
-        var scale = Math.Max(bestError, floor) * gapScale;
-        var uPoint = Math.Abs(value - expected) / scale;
+        r.Floor = Floor(in s);
+        // A random walk wanders further the longer nobody looked: widen the scales after a gap.
+        r.GapScale = r.Gap > 1 ? Math.Min(Math.Sqrt(r.Gap), 4) : 1;
+        var expected = predictions[best];
+        var scale = Math.Max(s.Errors[best], r.Floor) * r.GapScale;
+        r.Point = Math.Abs(value - expected) / scale;
 
-        // Collective tests on the best predictor's variant: the median of the last three readings (this one
-        // included) against the short level sees a shift from its second reading on, and no spike; the short level
-        // against a slow one sees a drift the short level follows.
-        // A daily cycle moves the short level away from the slow one as surely as a drift does, so the drift test
-        // runs on each variant and is judged on the one where that difference is steadiest (the cycle taken off).
+        // Short: the median of the last three readings (this one included) against the short level of the chosen
+        // variant sees a shift from its second reading on, and no spike. Long: the short level against a slow one
+        // sees a drift the short level follows; a daily cycle moves them apart as surely as a drift, so it runs on
+        // every variant and is judged on the one where that difference is steadiest (the cycle taken off).
+        // One step of the sensor's resolution is never a collective anomaly: each statistic's typical size is at
+        // least what one step moves it by (counts that are 0 for hours, then 1, are normal counts).
+        var quantum = double.IsPositiveInfinity(s.Quantum) ? 0 : s.Quantum;
         var variant = best >> 1;
         var (median, level) = variant switch
         {
             0 => (Median(value, s.X1, s.X2), s.LevelA),
-            1 => (Median(value - day, s.B1, s.B2), s.LevelB),
-            _ => (Median(value - week, s.C1, s.C2), s.LevelC),
+            1 => (Median(value - r.Day, s.B1, s.B2), s.LevelB),
+            _ => (Median(value - r.Week, s.C1, s.C2), s.LevelC),
         };
-        // One step of the sensor's resolution is never a collective anomaly: each statistic's typical size is at
-        // least what one step moves it by (counts that are 0 for hours, then 1, are normal counts).
-        var quantum = double.IsPositiveInfinity(s.Quantum) ? 0 : s.Quantum;
-        var shortScale = Math.Max(s.Errors[(2 * variant) + 1], floor) * gapScale;
+        var shortScale = Math.Max(s.Errors[(2 * variant) + 1], r.Floor) * r.GapScale;
         s.Short = (median - level) / shortScale;
-        var uShort = Math.Abs(s.Short) / Math.Max(s.ShortSize, Math.Max(MinSize, quantum / shortScale));
-        var scaleA = Math.Max(s.Errors[1], floor) * gapScale;
-        var scaleB = Math.Max(s.Errors[3], floor) * gapScale;
-        var scaleC = Math.Max(s.Errors[5], floor) * gapScale;
+        r.Short = Math.Abs(s.Short) / Math.Max(s.ShortSize, Math.Max(MinSize, quantum / shortScale));
+        var scaleA = Math.Max(s.Errors[1], r.Floor) * r.GapScale;
+        var scaleB = Math.Max(s.Errors[3], r.Floor) * r.GapScale;
+        var scaleC = Math.Max(s.Errors[5], r.Floor) * r.GapScale;
         s.LongA = (s.LevelA - s.SlowA) / scaleA;
         s.LongB = (s.LevelB - s.SlowB) / scaleB;
         s.LongC = (s.LevelC - s.SlowC) / scaleC;
         var step = _options.LevelRate * quantum;
-        var uLong = s.LongSizeA <= s.LongSizeB && s.LongSizeA <= s.LongSizeC ? Math.Abs(s.LongA) / Math.Max(s.LongSizeA, Math.Max(MinSize, step / scaleA))
+        r.Long = s.LongSizeA <= s.LongSizeB && s.LongSizeA <= s.LongSizeC ? Math.Abs(s.LongA) / Math.Max(s.LongSizeA, Math.Max(MinSize, step / scaleA))
             : s.LongSizeB <= s.LongSizeC ? Math.Abs(s.LongB) / Math.Max(s.LongSizeB, Math.Max(MinSize, step / scaleB))
             : Math.Abs(s.LongC) / Math.Max(s.LongSizeC, Math.Max(MinSize, step / scaleC));
-        s.Noise += NoiseRate * (Math.Min(uPoint, 10) - s.Noise);
-        var uNoise = Math.Max(0, s.Noise - s.NoiseMean) / Math.Max(s.NoiseSize, Math.Max(MinSize, NoiseRate * quantum / scale));
+        s.Noise += NoiseRate * (Math.Min(r.Point, 10) - s.Noise);
+        r.Noise = Math.Max(0, s.Noise - s.NoiseMean) / Math.Max(s.NoiseSize, Math.Max(MinSize, NoiseRate * quantum / scale));
 
-        var repeat = value == s.X1;
+        r.Repeat = value == s.X1;
         var logStuck = 0.0;
-        if (repeat)
+        if (r.Repeat)
         {
             s.Run++;
             if (!s.RunAccepted && s.Run + 1 >= _options.StuckRun && s.Run > s.LongestRun && s.RunStart >= _options.Warmup)
@@ -198,77 +194,73 @@ public sealed class OnlineAnomalyDetector
             s.RunAccepted = false;
         }
 
-        var min = s.PointTail.LogTail(uPoint);
-        var kind = AnomalyKind.Spike;
-        var logShort = s.ShortTail.LogTail(uShort);
-        if (logShort < min)
+        r.LogPoint = s.PointTail.LogTail(r.Point);
+        r.LogShort = s.ShortTail.LogTail(r.Short);
+        r.LogLong = s.LongTail.LogTail(r.Long);
+        r.LogNoise = s.NoiseTail.LogTail(r.Noise);
+        var (min, kind) = (r.LogPoint, AnomalyKind.Spike);
+        if (r.LogShort < min)
         {
-            min = logShort;
-            kind = AnomalyKind.LevelShift;
+            (min, kind) = (r.LogShort, AnomalyKind.LevelShift);
         }
-        var logLong = s.LongTail.LogTail(uLong);
-        if (logLong < min)
+        if (r.LogLong < min)
         {
-            min = logLong;
-            kind = AnomalyKind.Drift;
+            (min, kind) = (r.LogLong, AnomalyKind.Drift);
         }
-        var logNoise = s.NoiseTail.LogTail(uNoise);
-        if (logNoise < min)
+        if (r.LogNoise < min)
         {
-            min = logNoise;
-            kind = AnomalyKind.Noise;
+            (min, kind) = (r.LogNoise, AnomalyKind.Noise);
         }
         if (logStuck < min)
         {
-            min = logStuck;
-            kind = AnomalyKind.Stuck;
+            (min, kind) = (logStuck, AnomalyKind.Stuck);
         }
         var decades = (-min / Ln10) - Log10Tests;
-        var score = s.Count >= _options.Warmup ? Math.Clamp(decades * ScorePerDecade, 0, 1) : 0;
-        if (score == 0)
+        r.Score = s.Count >= _options.Warmup ? Math.Clamp(decades * ScorePerDecade, 0, 1) : 0;
+        if (r.Score == 0)
         {
             kind = AnomalyKind.None;
         }
-        else if (kind == AnomalyKind.Spike && ((value == 0 && Math.Abs(expected) > 10 * scale) || (gap >= DropoutGap && gap > 2 * s.LongestGap)))
+        else if (kind == AnomalyKind.Spike && ((value == 0 && Math.Abs(expected) > 10 * scale) || (r.Gap >= DropoutGap && r.Gap > 2 * s.LongestGap)))
         {
             kind = AnomalyKind.Dropout;
         }
 
-        Learn(ref s, value, seconds, gap, floor, gapScale, score, day, week, hourOfDay, hourOfWeek, repeat, uPoint, uShort, uLong, uNoise, p0, p1, p2, p3, p4, p5);
+        Learn(ref s, value, in r, predictions);
 
         // Accepted once it scores 1, or once it has been flagged for a while: then it is the new normal.
-        s.Flagged = score > 0 && decades >= FlagDecades ? s.Flagged + 1 : 0;
-        if (score >= 1 || s.Flagged >= AcceptAfter)
+        s.Flagged = r.Score > 0 && decades >= FlagDecades ? s.Flagged + 1 : 0;
+        if (r.Score >= 1 || s.Flagged >= AcceptAfter)
         {
             Accept(ref s, kind);
             s.Flagged = 0;
         }
         s.LastExpected = expected;
         s.LastSigma = scale * SigmaPerMeanError;
-        s.LastScore = score;
+        s.LastScore = r.Score;
         s.LastKind = kind;
         s.Count++;
         if (utcTicks > s.LastTicks)
         {
             s.LastTicks = utcTicks;
         }
-        return score;
+        return r.Score;
     }
 
-    private void Learn(ref AnomalyState s, double value, double seconds, double gap, double floor, double gapScale, double score, double day, double week, int hourOfDay, int hourOfWeek, bool repeat, double uPoint, double uShort, double uLong, double uNoise, double p0, double p1, double p2, double p3, double p4, double p5)
+    private void Learn(ref AnomalyState s, double value, in Reading r, ReadOnlySpan<double> predictions)
     {
         var early = s.Count < CalibrateAfter;
         // The tails describe this series' normal behaviour: a reading at the alert level teaches them a tenth as
         // much as the rest, so anomalies barely move them while a lasting change of regime still does; leaving such
         // readings out altogether would bias the share over the threshold low, and more with every alarm.
+        var rateWeight = TailModel.RateWeight(s.Count, _options.TailMemory);
         if (!early)
         {
-            var rateWeight = TailModel.RateWeight(s.Count, _options.TailMemory);
-            var weight = score < AlertScore ? 1 : AlarmWeight;
-            LearnTail(ref s.PointTail, uPoint, rateWeight, weight);
-            LearnTail(ref s.ShortTail, uShort, rateWeight, weight);
-            LearnTail(ref s.LongTail, uLong, rateWeight, weight);
-            LearnTail(ref s.NoiseTail, uNoise, rateWeight, weight);
+            var weight = r.Score < AlertScore ? 1 : AlarmWeight;
+            LearnTail(ref s.PointTail, r.Point, r.LogPoint, rateWeight, weight);
+            LearnTail(ref s.ShortTail, r.Short, r.LogShort, rateWeight, weight);
+            LearnTail(ref s.LongTail, r.Long, r.LogLong, rateWeight, weight);
+            LearnTail(ref s.NoiseTail, r.Noise, r.LogNoise, rateWeight, weight);
         }
         var sizeWeight = Math.Max(1.0 / s.Count, SizeRate);
         s.ShortSize += sizeWeight * (Math.Abs(s.Short) - s.ShortSize);
@@ -277,45 +269,44 @@ public sealed class OnlineAnomalyDetector
         s.LongSizeC += sizeWeight * (Math.Abs(s.LongC) - s.LongSizeC);
         s.NoiseMean += sizeWeight * (s.Noise - s.NoiseMean);
         s.NoiseSize += sizeWeight * (Math.Abs(s.Noise - s.NoiseMean) - s.NoiseSize);
-        s.RepeatRate += ((repeat ? 1 : 0) - s.RepeatRate) * TailModel.RateWeight(s.Count, _options.TailMemory);
+        s.RepeatRate += ((r.Repeat ? 1 : 0) - s.RepeatRate) * rateWeight;
         s.LongestRun *= _decay;
-        s.LongestGap = Math.Max(s.LongestGap * _decay, gap);
+        s.LongestGap = Math.Max(s.LongestGap * _decay, r.Gap);
 
         // Errors are clipped (after the first readings) so an anomaly does not teach the detector that it is normal,
         // and a stuck sensor's perfect predictions are not learned at all: they would make the noise after it look large.
         var errorWeight = s.RunAccepted ? 0 : Math.Max(1.0 / s.Count, ErrorRate);
         Span<double> errors = s.Errors;
         Span<double> fit = s.Fit;
-        LearnError(ref errors[0], ref fit[0], Math.Abs(value - p0), errorWeight, floor, gapScale, early);
-        LearnError(ref errors[1], ref fit[1], Math.Abs(value - p1), errorWeight, floor, gapScale, early);
-        LearnError(ref errors[2], ref fit[2], Math.Abs(value - p2), errorWeight, floor, gapScale, early);
-        LearnError(ref errors[3], ref fit[3], Math.Abs(value - p3), errorWeight, floor, gapScale, early);
-        LearnError(ref errors[4], ref fit[4], Math.Abs(value - p4), errorWeight, floor, gapScale, early);
-        LearnError(ref errors[5], ref fit[5], Math.Abs(value - p5), errorWeight, floor, gapScale, early);
+        for (var k = 0; k < 6; k++)
+        {
+            var e = Math.Abs(value - predictions[k]);
+            var limit = Math.Max(errors[k], r.Floor) * r.GapScale;
+            errors[k] += errorWeight * ((early ? e : Math.Min(e, 6 * limit)) - errors[k]);
+            fit[k] += errorWeight * ((early ? e : Math.Min(e, 100 * limit)) - fit[k]);
+        }
 
         var levelRate = Math.Max(1.0 / s.Count, _options.LevelRate);
         var slowRate = Math.Max(1.0 / s.Count, SlowRate);
-        LearnLevel(ref s.LevelA, ref s.SlowA, value, levelRate, slowRate, 3 * Math.Max(s.Errors[1], floor), early);
-        LearnLevel(ref s.LevelB, ref s.SlowB, value - day, levelRate, slowRate, 3 * Math.Max(s.Errors[3], floor), early);
-        LearnLevel(ref s.LevelC, ref s.SlowC, value - week, levelRate, slowRate, 3 * Math.Max(s.Errors[5], floor), early);
+        LearnLevel(ref s.LevelA, ref s.SlowA, value, levelRate, slowRate, 3 * Math.Max(errors[1], r.Floor), early);
+        LearnLevel(ref s.LevelB, ref s.SlowB, value - r.Day, levelRate, slowRate, 3 * Math.Max(errors[3], r.Floor), early);
+        LearnLevel(ref s.LevelC, ref s.SlowC, value - r.Week, levelRate, slowRate, 3 * Math.Max(errors[5], r.Floor), early);
 
-        if (seconds > 0)
+        // The profiles are learned against a level with a time constant of a week, steady across a day.
+        if (r.Seconds > 0)
         {
-            var dayRate = Math.Max(seconds / (seconds + DaySeconds), 1.0 / s.Count);
-            var weekRate = Math.Max(seconds / (seconds + WeekSeconds), 1.0 / s.Count);
-            var deviation = value - s.SlowDay;
-            s.Spread += dayRate * (Math.Abs(deviation) - s.Spread);
-            s.SlowDay += dayRate * deviation;
-            s.SlowWeek += weekRate * (value - s.SlowWeek);
+            var weekRate = Math.Max(r.Seconds / (r.Seconds + WeekSeconds), 1.0 / s.Count);
+            var deviation = value - s.Baseline;
+            s.Spread += weekRate * (Math.Abs(deviation) - s.Spread);
+            s.Baseline += weekRate * deviation;
         }
-        if (score < CalmScore)
+        if (r.Score < CalmScore)
         {
-            s.VisitDay += value - s.SlowWeek;
-            s.VisitWeek += value - s.SlowWeek;
+            s.VisitSum += value - s.Baseline;
             s.VisitReadings++;
         }
 
-        if (!repeat)
+        if (!r.Repeat)
         {
             var step = Math.Abs(value - s.X1);
             if (step < s.Quantum)
@@ -328,10 +319,10 @@ public sealed class OnlineAnomalyDetector
         s.X1 = value;
         s.B3 = s.B2;
         s.B2 = s.B1;
-        s.B1 = value - day;
+        s.B1 = value - r.Day;
         s.C3 = s.C2;
         s.C2 = s.C1;
-        s.C1 = value - week;
+        s.C1 = value - r.Week;
     }
 
     // The profiles learn an hour's mean deviation once the hour is over, so a bin never predicts from the readings
@@ -340,15 +331,14 @@ public sealed class OnlineAnomalyDetector
     {
         if (s.VisitReadings > 0)
         {
+            var mean = s.VisitSum / s.VisitReadings;
             ref var d = ref s.Day[(int)(s.VisitHour % 24)];
-            var day = s.VisitDay / s.VisitReadings;
-            d = float.IsNaN(d) ? (float)day : d + (float)(DayProfileRate * (day - d));
+            d = float.IsNaN(d) ? (float)mean : d + (float)(DayProfileRate * (mean - d));
             ref var w = ref s.Week[(int)(s.VisitHour % 168)];
-            var week = s.VisitWeek / s.VisitReadings;
-            w = float.IsNaN(w) ? (float)week : w + (float)(WeekProfileRate * (week - w));
+            w = float.IsNaN(w) ? (float)mean : w + (float)(WeekProfileRate * (mean - w));
         }
         s.VisitHour = hours;
-        s.VisitDay = s.VisitWeek = 0;
+        s.VisitSum = 0;
         s.VisitReadings = 0;
     }
 
@@ -380,7 +370,7 @@ public sealed class OnlineAnomalyDetector
         s.C1 = s.C2 = s.C3 = value;
         s.LevelA = s.LevelB = s.LevelC = value;
         s.SlowA = s.SlowB = s.SlowC = value;
-        s.SlowDay = s.SlowWeek = value;
+        s.Baseline = value;
         s.Quantum = double.PositiveInfinity;
         s.PointTail = s.ShortTail = s.LongTail = s.NoiseTail = TailModel.Prior;
         s.NoiseMean = 1;
@@ -414,20 +404,13 @@ public sealed class OnlineAnomalyDetector
 
     // A value the tail itself calls an anomaly is learned as if it were just at the flag level: the tail describes
     // normal behaviour, so one large anomaly does not make the next one look ordinary; repeated ones still fatten it.
-    private void LearnTail(ref TailModel tail, double u, double rateWeight, double weight)
+    private void LearnTail(ref TailModel tail, double u, double logTail, double rateWeight, double weight)
     {
-        if (u > TailModel.Threshold && tail.LogTail(u) < FlagLogTail)
+        if (logTail < FlagLogTail)
         {
             u = tail.ValueAt(FlagLogTail);
         }
         tail.Learn(u, rateWeight, _maxExcesses, weight);
-    }
-
-    private static void LearnError(ref double error, ref double fit, double e, double weight, double floor, double gapScale, bool early)
-    {
-        var limit = Math.Max(error, floor) * gapScale;
-        error += weight * ((early ? e : Math.Min(e, 6 * limit)) - error);
-        fit += weight * ((early ? e : Math.Min(e, 100 * limit)) - fit);
     }
 
     private static void LearnLevel(ref double level, ref double slow, double y, double levelRate, double slowRate, double limit, bool early)
@@ -443,7 +426,17 @@ public sealed class OnlineAnomalyDetector
     private static double Floor(in AnomalyState s)
     {
         var quantum = double.IsPositiveInfinity(s.Quantum) ? 0 : 0.5 * s.Quantum;
-        return Math.Max(Math.Max(quantum, 1e-3 * s.Spread), Math.Max(1e-9 * Math.Abs(s.SlowDay), 1e-300));
+        return Math.Max(Math.Max(quantum, 1e-3 * s.Spread), Math.Max(1e-9 * Math.Abs(s.Baseline), 1e-300));
+    }
+
+    // What one reading measured, handed from scoring to learning.
+    private struct Reading
+    {
+        public double Seconds, Gap, GapScale, Floor, Day, Week;
+        public double Point, Short, Long, Noise;
+        public double LogPoint, LogShort, LogLong, LogNoise;
+        public double Score;
+        public bool Repeat;
     }
 
     private static double Season(float deviation) => float.IsNaN(deviation) ? 0 : deviation;

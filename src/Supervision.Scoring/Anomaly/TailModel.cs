@@ -13,6 +13,10 @@ internal struct TailModel
     internal const double Threshold = 3;
 
     private const double PriorRate = 0.02;
+
+    // The share over the threshold is never taken as rarer than this: a statistic that never exceeds it (bounded
+    // noise, a series of exact repeats) would otherwise make every value under it look rare.
+    private const double MinRate = 0.01;
     private const double PriorRateWeight = 50;
     private const double PriorMean = 0.6;
     private const double PriorShape = 0.1;
@@ -43,7 +47,7 @@ internal struct TailModel
     /// <summary>Natural log of the probability of a value at least <paramref name="u"/>; 0 at u = 0, falling as u grows.</summary>
     internal readonly double LogTail(double u)
     {
-        var logRate = Math.Log(Rate);
+        var logRate = Math.Log(Math.Max(Rate, MinRate));
         if (u <= Threshold)
         {
             return u / Threshold * logRate;
@@ -61,7 +65,7 @@ internal struct TailModel
     /// <summary>The value whose tail probability has natural log <paramref name="logTail"/> (the inverse of <see cref="LogTail"/>).</summary>
     internal readonly double ValueAt(double logTail)
     {
-        var logRate = Math.Log(Rate);
+        var logRate = Math.Log(Math.Max(Rate, MinRate));
         if (logTail >= logRate)
         {
             return Threshold * logTail / logRate;
