@@ -8,43 +8,17 @@ namespace Supervision.Cli.Commands;
 /// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass
 /// (<see cref="SeriesCsvScorer"/>), or (<c>--evaluate</c>) measures the detector on the real labelled corpus and on
 /// simulator series (<see cref="AnomalyEvaluation"/>) and writes its card. This class only reads arguments and
-/// moves files.
+/// moves files; options are in <see cref="Verbs.DetectVerb"/>.
 /// </summary>
 public static class DetectCommand
 {
-    public const string Help = """
-        usage: supervision detect --input series.csv --output scored.csv
-               supervision detect --evaluate [--card models/anomaly.md] [--corpus tests/anomaly-corpus] [--series N] [--days D] [--seed S]
+    /// <summary>Either <see cref="Evaluate"/> (with its card, corpus, series, days and seed) or score <see cref="Input"/> into <see cref="Output"/>.</summary>
+    public sealed record Settings(bool Evaluate, string? Input, string? Output, string Card, string Corpus, int Series, int Days, int Seed);
 
-        Scores a numeric sensor series with the online anomaly detector: each reading's score in [0, 1] uses
-        only that reading and the ones before it; 0.9 means rarer than 1 in 10,000 for this series. The input is
-        CSV with the header 'timestamp,value' and one reading a row (ISO 8601 timestamps, UTC when they carry no
-        offset, or Unix seconds; '.' as decimal point). The output has the header 'timestamp,value,anomaly_score'
-        and one row per input row. Timestamps that go back are scored in file order (one warning names the lines);
-        an empty value or NaN is a missing reading (score 0); a file with only a header gives only a header. Rows
-        that cannot be read are reported with their line number; then nothing is written and the exit code is 1.
-
-          --input FILE      the series to score
-          --output FILE     where to write the scored series
-          --evaluate        instead, score the detector on the real corpus and simulator series and write its card
-          --card FILE       card path for --evaluate (default models/anomaly.md)
-          --corpus DIR      real labelled corpus for --evaluate (default tests/anomaly-corpus)
-          --series N        simulated series for --evaluate (default 40)
-          --days D          days per simulated series (default 3)
-          --seed S          random seed for --evaluate (default 42)
-        """;
-
-    public static int Run(CommandLine args, TextWriter log, TimeProvider clock)
+    public static int Run(Settings settings, TextWriter log, TimeProvider clock)
     {
-        var evaluate = args.Flag("evaluate");
-        var input = args.String("input");
-        var output = args.String("output");
-        var card = args.String("card", Path.Combine("models", "anomaly.md"));
-        var corpus = args.String("corpus", SkabCorpus.DefaultDirectory);
-        var series = args.Int("series", 40, 1, 10_000);
-        var days = args.Int("days", 3, 1, 365);
-        var seed = args.Int("seed", 42, 0, int.MaxValue);
-        args.EnsureAllUsed();
+        ArgumentNullException.ThrowIfNull(settings);
+        var (evaluate, input, output, card, corpus, series, days, seed) = settings;
         if (evaluate)
         {
             return Evaluate(corpus, series, days, seed, card, log, clock);

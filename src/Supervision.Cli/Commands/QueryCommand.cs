@@ -4,76 +4,25 @@ using System.Text.Json;
 
 namespace Supervision.Cli.Commands;
 
-/// <summary><c>supervision query</c>: runs one analyst query against a running server over HTTP.</summary>
+/// <summary><c>supervision query</c>: runs one analyst query against a running server over HTTP (queries and options in <see cref="Verbs.QueryVerb"/>).</summary>
 public static class QueryCommand
 {
-    public const string Help = """
-        usage: supervision query <what> --server URL [options]
+    /// <summary>One query: the server, the API path under it, the query's parameters as given, and how to answer.</summary>
+    public sealed record Settings(Uri Server, string Path, IReadOnlyList<KeyValuePair<string, string>> Parameters, string Format, string? Key, string? Output);
 
-        Runs an analyst query on a running server (GET /api/v1/risk/... or /api/v1/alerts) and writes the
-        answer: JSON by default, Arrow IPC with --format arrow.
-
-        what:
-          trend        risk over time buckets       --bucket hour|day|week, --enterprise, --region, --sector
-          top          riskiest enterprises         --region, --sector, --limit, --offset
-          heat         region x sector matrix       --region, --digits 2|4|6
-          alert-stats  alert counts and times       --enterprise, --region, --sector
-          timeline     one enterprise's history     --enterprise (required), --limit, --offset
-          audit        who queried what             --caller, --limit, --offset (supervisor key)
-          alerts       alerts, latest state         --region, --limit
-
-          --server URL      server base URL, e.g. http://127.0.0.1:5080
-          --from T, --to T  ISO 8601 period (default: the last 7 days; alerts: 24 hours)
-          --key KEY         analyst key (default: $SUPERVISION_ANALYST_KEY; none: public role, personal data masked)
-          --format F        json (default) or arrow
-          --output FILE     write the answer to FILE instead of standard output
-        """;
-
-    private static readonly Dictionary<string, (string Path, string[] Options)> Queries = new(StringComparer.Ordinal)
+    public static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter log, CancellationToken cancellation)
     {
-        ["trend"] = ("api/v1/risk/trend", ["from", "to", "bucket", "enterprise", "region", "sector"]),
-        ["top"] = ("api/v1/risk/top", ["from", "to", "region", "sector", "limit", "offset"]),
-        ["heat"] = ("api/v1/risk/heat", ["from", "to", "region", "digits"]),
-        ["alert-stats"] = ("api/v1/risk/alert-statistics", ["from", "to", "enterprise", "region", "sector"]),
-        ["timeline"] = ("api/v1/risk/timeline", ["from", "to", "enterprise", "limit", "offset"]),
-        ["audit"] = ("api/v1/risk/audit", ["from", "to", "caller", "limit", "offset"]),
-        ["alerts"] = ("api/v1/alerts", ["from", "to", "region", "limit"]),
-    };
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log, CancellationToken cancellation)
-    {
-        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
-        {
-            throw new UsageException($"say what to query first: {string.Join(", ", Queries.Keys)}");
-        }
-        if (!Queries.TryGetValue(args[0], out var query))
-        {
-            throw new UsageException($"unknown query '{args[0]}'; use one of {string.Join(", ", Queries.Keys)}");
-        }
-        var options = new CommandLine([.. args.Skip(1)]);
-        var server = options.String("server") ?? throw new UsageException("--server URL is required, e.g. --server http://127.0.0.1:5080");
-        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
-        {
-            throw new UsageException($"--server must be an http(s) URL, got '{server}'");
-        }
-        var format = options.String("format", "json");
-        if (format is not ("json" or "arrow"))
-        {
-            throw new UsageException($"--format must be json or arrow, got '{format}'");
-        }
-        var key = options.String("key") ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
-        var file = options.String("output");
+        var baseUri = new Uri(settings.Server.AbsoluteUri.TrimEnd('/') + "/");
+        var format = settings.Format;
+        var key = settings.Key ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
+        var file = settings.Output;
         var parameters = new StringBuilder();
-        foreach (var name in query.Options)
+        foreach (var (name, value) in settings.Parameters)
         {
-            if (options.String(name) is { } value)
-            {
-                parameters.Append(parameters.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
-            }
+            parameters.Append(parameters.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
         }
-        options.EnsureAllUsed();
 
-        var uri = new Uri(baseUri, query.Path + parameters);
+        var uri = new Uri(baseUri, settings.Path + parameters);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == "arrow" ? "application/vnd.apache.arrow.stream" : "application/json"));

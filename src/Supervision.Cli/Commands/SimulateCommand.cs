@@ -3,59 +3,27 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Supervision.Cli.Terminal;
 using Supervision.Domain.Reports;
 using Supervision.Simulation.Feeds;
 
 namespace Supervision.Cli.Commands;
 
-/// <summary><c>supervision simulate</c>: streams simulated envelopes to a server (or writes NDJSON).</summary>
+/// <summary><c>supervision simulate</c>: streams simulated envelopes to a server (or writes NDJSON); options in <see cref="Verbs.SimulateVerb"/>.</summary>
 public static class SimulateCommand
 {
-    public const string Help = """
-        usage: supervision simulate [options]
+    /// <summary>What to simulate and where to send it: exactly one of <see cref="Target"/> and <see cref="Output"/>.</summary>
+    public sealed record Settings(int Enterprises, double Rate, int Seed, Uri? Target, string? Output, long? Count, TimeSpan Backfill, string? ApiKey);
 
-        Streams reports of simulated enterprises (valid USCCs, real GB/T 2260 regions, injected violations)
-        to a running server as NDJSON batches, or writes them as NDJSON.
-
-          --enterprises N   simulated enterprises (default 100)
-          --rate R          reports per second while event time is behind the clock (default 500)
-          --seed S          random seed; the same seed gives the same enterprises and reports (default 7)
-          --target URL      server base URL, e.g. http://127.0.0.1:5080 (posts to /api/v1/reports)
-          --output FILE     write NDJSON to FILE instead ('-' for standard output)
-          --count N         stop after N reports (default: run until Ctrl+C)
-          --backfill D      event time starts this long ago, e.g. 6h (default 6h)
-          --api-key KEY     API key sent as 'Authorization: Bearer KEY' (a platform key covers many
-                            enterprises; the demo server prints sk_demo_platform)
-        """;
-
-    public static async Task<int> RunAsync(CommandLine args, TextWriter log, CancellationToken cancellation)
+    public static async Task<int> RunAsync(Settings settings, CliContext cli, CancellationToken cancellation)
     {
-        var enterprises = args.Int("enterprises", 100, 1, 1_000_000);
-        var rate = args.Double("rate", 500, 0.001, 10_000_000);
-        var seed = args.Int("seed", 7, 0, int.MaxValue);
-        var target = args.String("target");
-        var output = args.String("output");
-        var count = args.Long("count", long.MaxValue, 1);
-        var backfill = args.Duration("backfill", TimeSpan.FromHours(6));
-        var apiKey = args.String("api-key");
-        args.EnsureAllUsed();
-        if ((target is null) == (output is null))
-        {
-            throw new UsageException("give exactly one of --target URL or --output FILE");
-        }
-        Uri? endpoint = null;
-        if (target is not null && (!Uri.TryCreate(target, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https")))
-        {
-            throw new UsageException($"--target must be an http(s) URL, got '{target}'");
-        }
-        else if (target is not null)
-        {
-            endpoint = new Uri(new Uri(target.TrimEnd('/') + "/"), "api/v1/reports");
-        }
+        var (enterprises, rate, seed, target, output, count, backfill, apiKey) = settings;
+        var endpoint = target is null ? null : new Uri(new Uri(target.AbsoluteUri.TrimEnd('/') + "/"), "api/v1/reports");
+        var log = cli.Error;
 
         var generator = ReportGenerator.Create(enterprises, seed);
-        var feed = new PacedFeed(generator, new PacedFeedOptions { Rate = rate, Backfill = backfill }, TimeProvider.System);
-        log.WriteLine($"simulate: {enterprises} enterprises, {generator.DeviceCount} devices, {rate} reports/s, seed {seed} -> {target ?? output}");
+        var feed = new PacedFeed(generator, new PacedFeedOptions { Rate = rate, Backfill = backfill }, cli.Clock);
+        log.WriteLine($"simulate: {enterprises} enterprises, {generator.DeviceCount} devices, {rate} reports/s, seed {seed} -> {target?.ToString() ?? output}");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
@@ -63,12 +31,13 @@ public static class SimulateCommand
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
         await using var file = output is null ? null : output == "-" ? Console.OpenStandardOutput() : File.Create(output);
+        using var bar = cli.StartProgress("simulate", count);
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         long sent = 0, accepted = 0, rejected = 0;
         var progress = Stopwatch.StartNew();
         try
         {
-            await foreach (var batch in feed.RunAsync(count, cancellation))
+            await foreach (var batch in feed.RunAsync(count ?? long.MaxValue, cancellation))
             {
                 buffer.ResetWrittenCount();
                 EnvelopeJson.WriteNdjson(batch, buffer);
@@ -84,7 +53,9 @@ public static class SimulateCommand
                     rejected += r;
                 }
                 sent += batch.Count;
-                if (progress.Elapsed > TimeSpan.FromSeconds(5))
+                bar.Value = sent;
+                bar.Description = $"simulate: {sent} sent, {accepted} accepted, {rejected} rejected";
+                if (!bar.Shown && progress.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     log.WriteLine($"simulate: {sent} sent, {accepted} accepted, {rejected} rejected");
                     progress.Restart();
@@ -94,6 +65,7 @@ public static class SimulateCommand
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
+        bar.Dispose();
         log.WriteLine($"simulate: done: {sent} sent, {accepted} accepted, {rejected} rejected, {generator.Violations.Count} violations injected");
         return rejected == 0 ? 0 : 1;
     }

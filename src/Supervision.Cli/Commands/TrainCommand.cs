@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Supervision.Cli.Terminal;
 using Supervision.Cli.Training;
 using Supervision.Domain.Reports;
 using Supervision.Scoring.Features;
@@ -10,38 +11,25 @@ namespace Supervision.Cli.Commands;
 
 /// <summary>
 /// <c>supervision train</c>: trains one risk model per sector present in the simulator history and writes each
-/// with its card. All sectors train before any file is written, so a failure leaves the models directory as it was.
+/// with its card (options in <see cref="Verbs.TrainVerb"/>). All sectors train before any file is written, so a failure leaves the models directory as it was.
 /// </summary>
 public static class TrainCommand
 {
-    public const string Help = """
-        usage: supervision train [options]
+    /// <summary>How much history to simulate and where the models go.</summary>
+    public sealed record Settings(int Enterprises, int Days, int Seed, string Output, int Trees);
 
-        Simulates enterprises, runs their reports through the streaming engine, pairs the engine's features
-        with simulated inspection outcomes and trains one FastTree binary classifier per sector found in the
-        data. Writes <sector>.zip, <sector>.json and the card <sector>.md into the output directory for every
-        sector; sectors without simulated data are skipped and named. Nothing is written if any sector fails.
-
-          --enterprises N   simulated enterprises (default 6000)
-          --days D          simulated days, one reading a minute per device (default 4; inspections from day 2)
-          --seed S          random seed; the same seed gives the same models (default 42)
-          --output DIR      models directory (default models)
-          --trees N         boosted trees (default 100)
-        """;
-
-    public static int Run(CommandLine args, TextWriter log, TimeProvider clock)
+    public static int Run(Settings settings, CliContext cli)
     {
-        var enterprises = args.Int("enterprises", 6000, 10, 1_000_000);
-        var days = args.Int("days", 4, 2, 365);
-        var seed = args.Int("seed", 42, 0, int.MaxValue);
-        var output = args.String("output", "models");
-        var trees = args.Int("trees", 100, 1, 10_000);
-        args.EnsureAllUsed();
-
+        var (enterprises, days, seed, output, trees) = settings;
+        var log = cli.Error;
         var watch = Stopwatch.StartNew();
         var progress = new Progress(log);
         log.WriteLine($"train: simulating {enterprises} enterprises for {days} days (seed {seed})");
-        var rows = TrainingSetBuilder.Build(enterprises, days, seed, new RuleOptions(), progress);
+        List<RiskRow> rows;
+        using (var bar = cli.StartProgress("train: simulating history (hours)", days * 24))
+        {
+            rows = TrainingSetBuilder.Build(enterprises, days, seed, new RuleOptions(), progress, hours => bar.Value = hours);
+        }
         var bySector = new Dictionary<Sector, List<RiskRow>>();
         foreach (var row in rows)
         {
@@ -55,7 +43,7 @@ public static class TrainCommand
 
         var trained = new List<TrainedModel>();
         var skipped = new List<string>();
-        var now = clock.GetUtcNow();
+        var now = cli.Clock.GetUtcNow();
         foreach (var sector in Sectors.All)
         {
             var name = sector.Name();

@@ -16,8 +16,11 @@ namespace Supervision.Cli.Training;
 /// </summary>
 public static class TrainingSetBuilder
 {
-    /// <summary>Simulates <paramref name="days"/> days of one reading a minute per device; inspections start after the first day.</summary>
-    public static List<RiskRow> Build(int enterprises, int days, int seed, RuleOptions rules, IProgress<string>? progress)
+    /// <summary>
+    /// Simulates <paramref name="days"/> days of one reading a minute per device; inspections start after the first
+    /// day. <paramref name="hoursDone"/> is told each simulated hour, for a progress bar.
+    /// </summary>
+    public static List<RiskRow> Build(int enterprises, int days, int seed, RuleOptions rules, IProgress<string>? progress, Action<int>? hoursDone = null)
     {
         var generator = ReportGenerator.Create(enterprises, seed);
         var engine = new SupervisionEngine(rules, new UnscoredModel());
@@ -36,6 +39,10 @@ public static class TrainingSetBuilder
             generator.Tick(at, step, reports);
             changes.Clear();
             engine.Process(new ReportBatch([.. reports], at), changes);
+            if (m % 60 == 59)
+            {
+                hoursDone?.Invoke((m + 1) / 60);
+            }
             if (m % 60 != 59 || m < 24 * 60)
             {
                 continue;

@@ -23,7 +23,7 @@ public class DetectCommandTests
         var output = Path.Combine(_directory, "scored.csv");
         File.WriteAllText(input, csv);
         var log = new StringWriter();
-        var exit = DetectCommand.Run(new CommandLine(["--input", input, "--output", output], new HashSet<string> { "evaluate" }), log, TimeProvider.System);
+        var exit = DetectCommand.Run(new DetectCommand.Settings(Evaluate: false, input, output, Card: "", Corpus: "", Series: 40, Days: 3, Seed: 42), log, TimeProvider.System);
         return (exit, log.ToString(), output);
     }
 
@@ -92,8 +92,8 @@ public class DetectCommandTests
         }
         var card = Path.Combine(_directory, "anomaly.md");
         var log = new StringWriter();
-        var args = new CommandLine(["--evaluate", "--series", "4", "--days", "2", "--card", card, "--corpus", Path.Combine(root!.FullName, "tests", "anomaly-corpus")], new HashSet<string> { "evaluate" });
-        Assert.That(DetectCommand.Run(args, log, new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 1, 0, 0, TimeSpan.Zero))), Is.Zero, log.ToString());
+        var settings = new DetectCommand.Settings(Evaluate: true, null, null, card, Path.Combine(root!.FullName, "tests", "anomaly-corpus"), Series: 4, Days: 2, Seed: 42);
+        Assert.That(DetectCommand.Run(settings, log, new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 1, 0, 0, TimeSpan.Zero))), Is.Zero, log.ToString());
         var text = File.ReadAllText(card);
         Assert.That(text, Does.Contain("- **Evaluated:** 2026-12-08 01:00 UTC; simulator seed 42"));
         Assert.That(text, Does.Contain("## Real data: SKAB"));

@@ -1,4 +1,5 @@
 using Supervision.Cli.Commands;
+using Supervision.Cli.Terminal;
 using Supervision.Domain.Reports;
 using Supervision.Scoring.Models;
 
@@ -16,7 +17,7 @@ public class SectorModelsTests
     {
         _trained = Path.Combine(Path.GetTempPath(), "supervision-sector-models-" + Guid.NewGuid().ToString("N"));
         var log = new StringWriter();
-        var exit = TrainCommand.Run(new CommandLine(["--enterprises", "400", "--days", "3", "--seed", "5", "--trees", "20", "--output", _trained]), log, TimeProvider.System);
+        var exit = TrainCommand.Run(new TrainCommand.Settings(Enterprises: 400, Days: 3, Seed: 5, Output: _trained, Trees: 20), new CliContext(TextWriter.Null, log, TimeProvider.System));
         _trainLog = log.ToString();
         Assert.That(exit, Is.Zero, _trainLog);
     }
@@ -60,7 +61,7 @@ public class SectorModelsTests
     [Test]
     public void TrainCommand_Again_BumpsVersion()
     {
-        var exit = TrainCommand.Run(new CommandLine(["--enterprises", "400", "--days", "3", "--seed", "5", "--trees", "20", "--output", _directory]), TextWriter.Null, TimeProvider.System);
+        var exit = TrainCommand.Run(new TrainCommand.Settings(Enterprises: 400, Days: 3, Seed: 5, Output: _directory, Trees: 20), new CliContext(TextWriter.Null, TextWriter.Null, TimeProvider.System));
         Assert.That(exit, Is.Zero);
         var models = new SectorModels();
         models.Reload(_directory);

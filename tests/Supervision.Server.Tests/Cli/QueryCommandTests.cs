@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
 using Apache.Arrow.Ipc;
-using Supervision.Cli.Commands;
+using Supervision.Cli;
+using Supervision.Cli.Terminal;
 
 namespace Supervision.Server.Tests.Cli;
 
-/// <summary><c>supervision query</c> against the real server over HTTP.</summary>
+/// <summary><c>supervision query</c> against the real server over HTTP, through the whole command line.</summary>
 [Category("Integration")]
 public class QueryCommandTests
 {
@@ -70,20 +71,22 @@ public class QueryCommandTests
     }
 
     [Test]
-    public void Run_UnknownQuery_UsageErrorListsQueries() =>
-        Assert.That(() => QueryCommand.RunAsync(["risk", "--server", "http://127.0.0.1:1"], TextWriter.Null, TextWriter.Null, CancellationToken.None),
-            Throws.TypeOf<UsageException>().With.Message.EqualTo("unknown query 'risk'; use one of trend, top, heat, alert-stats, timeline, audit, alerts"));
+    public async Task Run_ServerNotListening_ExitsOneNamingIt()
+    {
+        var (code, _, log) = await CliAsync("query", "top", "--server", "http://127.0.0.1:1");
 
-    [Test]
-    public void Run_OptionOfAnotherQuery_UsageError() =>
-        Assert.That(() => QueryCommand.RunAsync(["heat", "--server", _server.BaseAddress.ToString(), "--bucket", "day"], TextWriter.Null, TextWriter.Null, CancellationToken.None),
-            Throws.TypeOf<UsageException>().With.Message.EqualTo("unknown option --bucket"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(log, Does.Contain("supervision query: cannot reach http://127.0.0.1:1/: "));
+    }
 
-    private async Task<(int Code, string Output, string Log)> RunAsync(params string[] args)
+    private Task<(int Code, string Output, string Log)> RunAsync(params string[] args) =>
+        CliAsync(["query", args[0], "--server", _server.BaseAddress.ToString(), .. args[1..]]);
+
+    private static async Task<(int Code, string Output, string Log)> CliAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var log = new StringWriter();
-        var code = await QueryCommand.RunAsync([args[0], "--server", _server.BaseAddress.ToString(), .. args[1..]], output, log, CancellationToken.None);
+        var code = await SupervisionCli.RunAsync(args, new CliContext(output, log, TimeProvider.System));
         return (code, output.ToString(), log.ToString());
     }
 }
