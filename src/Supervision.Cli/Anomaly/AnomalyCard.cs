@@ -39,6 +39,13 @@ public static class AnomalyCard
             b.Append(c, $"| {k.Kind} | {k.At09.Windows} | {k.At09.Detected} | {Minutes(k.At09.MedianDelaySeconds)} | {k.At05.Detected} | {Minutes(k.At05.MedianDelaySeconds)} | {before.At09.Detected} |\n");
         }
 
+        var d = r.Demo;
+        b.Append("\n## Engine: anomaly alerts on the demo feed\n\n");
+        b.Append(c, $"The demo feed's simulator (500 enterprises, seed 7: {d.Devices:N0} devices, one reading a minute) run for {d.Hours} hours of event time through `SupervisionEngine` with default rules (an anomaly alert opens at 0.9 and resolves under 0.3). The simulator injects store temperature excursions at a high rate so the demo shows alerts; an alert is explained when it opens on a device during one (2 minutes before its start to 5 minutes after its end). Before: the same measurement on commit `edddbcd` (the previous detector).\n\n");
+        b.Append("| detector | anomaly alerts per 1,000 device-hours | of which away from injected excursions | excursions injected | excursions with an alert | alerts |\n|---|---:|---:|---:|---:|---:|\n");
+        b.Append(c, $"| new | {d.PerThousandDeviceHours:0.0} | {d.UnexplainedPerThousandDeviceHours:0.00} | {d.Events:N0} | {d.EventsAlerted:N0} | {d.Alerts:N0} |\n");
+        b.Append(BeforeDemo);
+
         b.Append("\n## Calibration: share of normal readings at or over each score\n\n| corpus | detector | normal readings |");
         foreach (var level in AnomalyEvaluation.CalibrationLevels)
         {
@@ -80,6 +87,9 @@ public static class AnomalyCard
     private static string Delay(double seconds) => double.IsNaN(seconds) ? "–" : seconds.ToString("0", CultureInfo.InvariantCulture);
 
     private static string Minutes(double seconds) => double.IsNaN(seconds) ? "–" : (seconds / 60).ToString("0", CultureInfo.InvariantCulture);
+
+    // Measured once with DemoAlertRate.Measure(72) on commit edddbcd, which ran PreviousAnomalyDetector in the engine.
+    private const string BeforeDemo = "| before | 23.1 | 1.09 | 1,360 | 1,265 | 1,633 |\n";
 
     private const string Narrative = """
 

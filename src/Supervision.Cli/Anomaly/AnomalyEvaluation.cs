@@ -10,7 +10,8 @@ namespace Supervision.Cli.Anomaly;
 /// <param name="Seed">Simulator seed.</param>
 /// <param name="Current">The detector (<see cref="OnlineAnomalyDetector"/>).</param>
 /// <param name="Previous">The detector before it (<see cref="PreviousAnomalyDetector"/>).</param>
-public sealed record AnomalyEvaluationResult(int SimulatedSeries, int Days, int Seed, DetectorEvaluation Current, DetectorEvaluation Previous);
+/// <param name="Demo">Anomaly alerts of the engine on the demo feed, with this detector.</param>
+public sealed record AnomalyEvaluationResult(int SimulatedSeries, int Days, int Seed, DetectorEvaluation Current, DetectorEvaluation Previous, DemoAlertResult Demo);
 
 /// <summary>
 /// Runs <see cref="OnlineAnomalyDetector"/> and, for comparison, <see cref="PreviousAnomalyDetector"/> over the real
@@ -28,8 +29,8 @@ public static class AnomalyEvaluation
     /// <summary>Index of 0.9 in <see cref="CalibrationLevels"/>.</summary>
     public const int AlertLevel = 3;
 
-    /// <summary>Runs both detectors over both corpora.</summary>
-    public static AnomalyEvaluationResult Run(IReadOnlyList<EvaluationSeries> real, int simulatedSeries, int days, int seed, AnomalyOptions options)
+    /// <summary>Runs both detectors over both corpora, and the engine over <paramref name="demoHours"/> hours of the demo feed.</summary>
+    public static AnomalyEvaluationResult Run(IReadOnlyList<EvaluationSeries> real, int simulatedSeries, int days, int seed, AnomalyOptions options, int demoHours)
     {
         var simulated = Simulated(simulatedSeries, days, seed);
         var detector = new OnlineAnomalyDetector(options);
@@ -40,7 +41,8 @@ public static class AnomalyEvaluation
             days,
             seed,
             new DetectorEvaluation("OnlineAnomalyDetector", Evaluate("real (SKAB)", real, current), Evaluate("simulator", simulated, current)),
-            new DetectorEvaluation("PreviousAnomalyDetector", Evaluate("real (SKAB)", real, previous), Evaluate("simulator", simulated, previous)));
+            new DetectorEvaluation("PreviousAnomalyDetector", Evaluate("real (SKAB)", real, previous), Evaluate("simulator", simulated, previous)),
+            DemoAlertRate.Measure(demoHours));
     }
 
     /// <summary>Labelled simulator series as evaluation series (one reading a minute).</summary>

@@ -15,6 +15,9 @@ public static class DetectCommand
     /// <summary>Either <see cref="Evaluate"/> (with its card, corpus, series, days and seed) or score <see cref="Input"/> into <see cref="Output"/>.</summary>
     public sealed record Settings(bool Evaluate, string? Input, string? Output, string Card, string Corpus, int Series, int Days, int Seed);
 
+    // Three days of the demo feed: about 3,000 device-days, enough to count alerts per 1,000 device-hours.
+    private const int DemoHours = 72;
+
     public static int Run(Settings settings, TextWriter log, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -43,7 +46,7 @@ public static class DetectCommand
         var options = new AnomalyOptions();
         var real = SkabCorpus.Load(corpus);
         log.WriteLine($"detect: evaluating on {real.Count} real series from {corpus} and {series} simulated series of {days} days (seed {seed})");
-        var result = AnomalyEvaluation.Run(real, series, days, seed, options);
+        var result = AnomalyEvaluation.Run(real, series, days, seed, options, DemoHours);
         foreach (var (name, e) in new[] { ("new", result.Current), ("before", result.Previous) })
         {
             foreach (var c in new[] { e.Real, e.Simulated })
@@ -52,6 +55,8 @@ public static class DetectCommand
                     $"detect: {name,-6} {c.Corpus,-12} score at 0.9 {c.At(0.9).Normalised,6:0.0}, best {c.Best.Score.Normalised,6:0.0} at {c.Best.Threshold:0.##}; windows {c.At(0.9).Detected}/{c.At(0.9).Windows}; normal readings ≥ 0.9: {c.FalsePositiveRate09:0.#####}"));
             }
         }
+        log.WriteLine(FormattableString.Invariant(
+            $"detect: engine on the demo feed: {result.Demo.PerThousandDeviceHours:0.0} anomaly alerts per 1,000 device-hours, {result.Demo.UnexplainedPerThousandDeviceHours:0.00} away from injected excursions"));
         var directory = Path.GetDirectoryName(Path.GetFullPath(card))!;
         Directory.CreateDirectory(directory);
         var temporary = card + ".tmp";

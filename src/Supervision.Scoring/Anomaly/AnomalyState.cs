@@ -56,6 +56,12 @@ public struct AnomalyState
     // Readings in a row scored FlagDecades or more.
     internal int Flagged;
 
+    // The level before the last accepted shift, its noise scale, and the reading count until which a return to it
+    // ends that anomaly rather than starting another.
+    internal double ReturnLevel, ReturnScale;
+    internal long ReturnUntil;
+    internal bool ReturnPending;
+
     // Longest gap seen, in typical intervals.
     internal double LongestGap;
 
@@ -120,6 +126,10 @@ public struct AnomalyState
         writer.Write(LongestRun);
         writer.Write(RunAccepted);
         writer.Write(Flagged);
+        writer.Write(ReturnLevel);
+        writer.Write(ReturnScale);
+        writer.Write(ReturnUntil);
+        writer.Write(ReturnPending);
         writer.Write(LongestGap);
         foreach (var v in (ReadOnlySpan<float>)Day)
         {
@@ -203,6 +213,10 @@ public struct AnomalyState
         s.LongestRun = reader.ReadDouble();
         s.RunAccepted = reader.ReadBoolean();
         s.Flagged = reader.ReadInt32();
+        s.ReturnLevel = reader.ReadDouble();
+        s.ReturnScale = reader.ReadDouble();
+        s.ReturnUntil = reader.ReadInt64();
+        s.ReturnPending = reader.ReadBoolean();
         s.LongestGap = reader.ReadDouble();
         Span<float> day = s.Day;
         for (var i = 0; i < day.Length; i++)

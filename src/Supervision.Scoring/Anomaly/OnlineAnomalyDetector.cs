@@ -57,6 +57,10 @@ public sealed class OnlineAnomalyDetector
     private const double WeekProfileRate = 0.5;
     private const double DropoutGap = 10;
     private const double SigmaPerMeanError = 1.25;
+    private const int ReturnWindow = 500;
+    private const double ReturnTolerance = 4;
+    private const double ReturnScore = 0.2;
+    private const double PendingScore = 0.85;
 
     private static readonly double Log10Tests = Math.Log10(Tests);
 
@@ -226,25 +230,61 @@ public sealed class OnlineAnomalyDetector
             kind = AnomalyKind.Dropout;
         }
 
+        // Back within the noise of the level an accepted shift left, while that shift is recent: likely the end of
+        // an anomaly already flagged, not a new one. The first reading back is scored under the alert level (it may
+        // still be a spike); the second, with the median of three back too, confirms the return and is scored under
+        // the resolve level, so an open alert closes.
+        var score = r.Score;
+        var back = score >= CalmScore && s.Count < s.ReturnUntil && Math.Abs(value - s.ReturnLevel) <= ReturnTolerance * s.ReturnScale;
+        var returning = back && s.ReturnPending && Math.Abs(Median(value, s.X1, s.X2) - s.ReturnLevel) <= ReturnTolerance * s.ReturnScale;
+        s.ReturnPending = back && !returning;
+        if (returning)
+        {
+            (score, kind) = (Math.Min(score, ReturnScore), AnomalyKind.None);
+        }
+        else if (back)
+        {
+            score = Math.Min(score, PendingScore);
+        }
+
         Learn(ref s, value, in r, predictions);
 
         // Accepted once it scores 1, or once it has been flagged for a while: then it is the new normal.
-        s.Flagged = r.Score > 0 && decades >= FlagDecades ? s.Flagged + 1 : 0;
-        if (r.Score >= 1 || s.Flagged >= AcceptAfter)
+        s.Flagged = !back && score > 0 && decades >= FlagDecades ? s.Flagged + 1 : 0;
+        if (returning)
         {
-            Accept(ref s, kind);
+            Accept(ref s, Median(s.X1, s.X2, s.X3));
+            s.ReturnUntil = 0;
+        }
+        else if (score >= 1 || s.Flagged >= AcceptAfter)
+        {
+            if (kind == AnomalyKind.Stuck)
+            {
+                // A stuck run is a fault, not the new normal: it is not flagged again, but the next one will be.
+                s.RunAccepted = true;
+            }
+            else
+            {
+                if (s.Count >= s.ReturnUntil)
+                {
+                    s.ReturnLevel = s.SlowA;
+                    s.ReturnScale = Math.Max(s.Errors[1], r.Floor);
+                    s.ReturnUntil = s.Count + ReturnWindow;
+                }
+                Accept(ref s, Median(s.X1, s.X2, s.X3));
+            }
             s.Flagged = 0;
         }
         s.LastExpected = expected;
         s.LastSigma = scale * SigmaPerMeanError;
-        s.LastScore = r.Score;
+        s.LastScore = score;
         s.LastKind = kind;
         s.Count++;
         if (utcTicks > s.LastTicks)
         {
             s.LastTicks = utcTicks;
         }
-        return r.Score;
+        return score;
     }
 
     private void Learn(ref AnomalyState s, double value, in Reading r, ReadOnlySpan<double> predictions)
@@ -342,21 +382,15 @@ public sealed class OnlineAnomalyDetector
         s.VisitReadings = 0;
     }
 
-    // A flagged reading: a stuck run is accepted for the rest of the run; anything else moves the levels to the
-    // median of the last three readings (unchanged after a spike, the new level after a shift) and restarts the
-    // collective tests, so the same event is not flagged again and again.
-    private static void Accept(ref AnomalyState s, AnomalyKind kind)
+    // A shift accepted as the new normal: the short and slow levels of every variant move to the new level (the
+    // median of the last three readings after a shift, unchanged after a spike) and the noise test starts again, so
+    // the same event is not flagged again and again.
+    private static void Accept(ref AnomalyState s, double level)
     {
-        if (kind == AnomalyKind.Stuck)
-        {
-            // A stuck run is a fault, not the new normal: it is not flagged again, but the next one will be.
-            s.RunAccepted = true;
-            return;
-        }
-        var shift = Median(s.X1, s.X2, s.X3) - s.LevelA;
-        s.LevelA = s.SlowA = s.LevelA + shift;
-        s.LevelB = s.SlowB = Median(s.B1, s.B2, s.B3);
-        s.LevelC = s.SlowC = Median(s.C1, s.C2, s.C3);
+        var shift = level - s.LevelA;
+        s.LevelA = s.SlowA = level;
+        s.LevelB = s.SlowB = s.LevelB + shift;
+        s.LevelC = s.SlowC = s.LevelC + shift;
         s.Noise = s.NoiseMean;
     }
 

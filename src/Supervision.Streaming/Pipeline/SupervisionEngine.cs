@@ -529,12 +529,16 @@ public sealed class SupervisionEngine
         {
             return;
         }
-        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
+        // The kind tells an inspector whether to send a technician for the probe or look at the store itself.
+        var kind = series.Detector.Kind;
+        var cause = kind.IsSensorFault() ? "a sensor fault" : "a process change";
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual: {kind.Describe()}, {cause} (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
         ExplanationItem[] explanation =
         [
             new(metric, value, null, null),
             new("expected", Math.Round(expected, 3), null, null),
             new("anomalyScore", Math.Round(score, 4), _rules.AnomalyAlertScore, null),
+            new("sigma", Math.Round(sigma, 3), null, null),
         ];
         Raise(ref series.Alert, in report, enterprise, ruleId, subject, Severity.Warning, summary, explanation, series.Alert?.FirstSeen ?? report.ObservedAt, changes, violation: false);
     }

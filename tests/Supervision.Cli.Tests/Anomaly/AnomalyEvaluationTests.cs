@@ -29,7 +29,7 @@ public class AnomalyEvaluationTests
     [Test]
     public void Run_SimulatorAndRealSeries_NewDetectorBeatsThePreviousOneWithFewerFalseAlarms()
     {
-        var result = AnomalyEvaluation.Run(SkabCorpus.Load(CorpusDirectory()), 10, 3, 9, new AnomalyOptions());
+        var result = AnomalyEvaluation.Run(SkabCorpus.Load(CorpusDirectory()), 10, 3, 9, new AnomalyOptions(), demoHours: 6);
         foreach (var (now, before) in new[] { (result.Current.Real, result.Previous.Real), (result.Current.Simulated, result.Previous.Simulated) })
         {
             Assert.That(now.At(0.9).Normalised, Is.GreaterThan(before.At(0.9).Normalised), now.Corpus);
@@ -37,5 +37,18 @@ public class AnomalyEvaluationTests
         }
         Assert.That(result.Current.Simulated.FalsePositiveRate09, Is.LessThan(3e-4));
         Assert.That(result.Current.Simulated.Kinds.Select(k => k.Kind), Is.EqualTo(new[] { "drift", "level_shift", "spike", "stuck" }));
+        Assert.That(result.Demo.Hours, Is.EqualTo(6));
+        Assert.That(result.Demo.Alerts, Is.GreaterThan(0));
+        Assert.That(result.Demo.AlertsAtEvents, Is.LessThanOrEqualTo(result.Demo.Alerts));
+    }
+
+    [Test]
+    public void Measure_DemoFeed_AlertsOncePerExcursionAndRarelyElsewhere()
+    {
+        var demo = DemoAlertRate.Measure(24);
+        Assert.That(demo.Devices, Is.EqualTo(983));
+        Assert.That((double)demo.EventsAlerted / demo.Events, Is.GreaterThan(0.9));
+        Assert.That(demo.Alerts, Is.LessThanOrEqualTo(demo.Events), "one alert per excursion, not one at its start and another at its end");
+        Assert.That(demo.UnexplainedPerThousandDeviceHours, Is.LessThan(0.5));
     }
 }

@@ -96,6 +96,21 @@ public class OnlineAnomalyDetectorTests
     }
 
     [Test]
+    public void Update_ExcursionThenBack_FlaggedOnceAndTheReturnClosesIt()
+    {
+        // A door left open for 30 minutes: the store jumps 6 °C, stays, then is back to normal.
+        var values = Normal(2000, 17);
+        for (var t = 1500; t < 1530; t++)
+        {
+            values[t] += 6;
+        }
+        var scores = Scores(values);
+        Assert.That(scores[1500], Is.EqualTo(1));
+        Assert.That(scores.Skip(1502).Count(s => s >= 0.9), Is.Zero, "after its first two readings, neither the excursion nor its end is a new anomaly");
+        Assert.That(scores[1531], Is.LessThan(0.3), "the second reading back confirms the return");
+    }
+
+    [Test]
     public void Update_StoreWarmingFast_FlaggedWithinTheRampAsAProcessAnomaly()
     {
         var values = Normal(2000, 5);
