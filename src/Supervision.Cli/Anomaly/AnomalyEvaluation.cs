@@ -11,7 +11,15 @@ namespace Supervision.Cli.Anomaly;
 /// <param name="Current">The detector (<see cref="OnlineAnomalyDetector"/>).</param>
 /// <param name="Previous">The detector before it (<see cref="PreviousAnomalyDetector"/>).</param>
 /// <param name="Demo">Anomaly alerts of the engine on the demo feed, with this detector.</param>
-public sealed record AnomalyEvaluationResult(int SimulatedSeries, int Days, int Seed, DetectorEvaluation Current, DetectorEvaluation Previous, DemoAlertResult Demo);
+/// <param name="Naming">What the detector called each injected simulator kind when it first flagged it.</param>
+public sealed record AnomalyEvaluationResult(int SimulatedSeries, int Days, int Seed, DetectorEvaluation Current, DetectorEvaluation Previous, DemoAlertResult Demo, IReadOnlyList<KindNaming> Naming);
+
+/// <summary>What the detector named one injected kind when it flagged it (score 0.5 or more), as an open alert shows it two readings on.</summary>
+/// <param name="Kind">The injected kind.</param>
+/// <param name="Flagged">Injected anomalies of that kind flagged.</param>
+/// <param name="SensorFault">Of those, named a sensor fault (spike, stuck, dropout).</param>
+/// <param name="Named">How many were given each name.</param>
+public sealed record KindNaming(string Kind, int Flagged, int SensorFault, IReadOnlyDictionary<AnomalyKind, int> Named);
 
 /// <summary>
 /// Runs <see cref="OnlineAnomalyDetector"/> and, for comparison, <see cref="PreviousAnomalyDetector"/> over the real
@@ -42,7 +50,41 @@ public static class AnomalyEvaluation
             seed,
             new DetectorEvaluation("OnlineAnomalyDetector", Evaluate("real (SKAB)", real, current), Evaluate("simulator", simulated, current)),
             new DetectorEvaluation("PreviousAnomalyDetector", Evaluate("real (SKAB)", real, previous), Evaluate("simulator", simulated, previous)),
-            DemoAlertRate.Measure(demoHours));
+            DemoAlertRate.Measure(demoHours),
+            Naming(detector, simulated));
+    }
+
+    private static List<KindNaming> Naming(OnlineAnomalyDetector detector, IReadOnlyList<EvaluationSeries> series)
+    {
+        var named = new SortedDictionary<string, Dictionary<AnomalyKind, int>>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            var state = default(AnomalyState);
+            var scores = new double[s.Values.Length];
+            var kinds = new AnomalyKind[s.Values.Length];
+            for (var t = 0; t < scores.Length; t++)
+            {
+                scores[t] = detector.Update(ref state, s.Ticks[t], s.Values[t]);
+                kinds[t] = state.Kind;
+            }
+            foreach (var a in s.Anomalies)
+            {
+                // A level shift looks like a spike at its first reading; the open alert takes the name of its
+                // latest flagged reading, so the name is read up to two readings after the first flag.
+                var first = Array.FindIndex(scores, a.Start, a.End - a.Start + 1, x => x >= 0.5);
+                if (first >= 0)
+                {
+                    var last = first;
+                    for (var t = first + 1; t <= Math.Min(first + 2, scores.Length - 1); t++)
+                    {
+                        last = scores[t] >= 0.5 ? t : last;
+                    }
+                    var counts = named.TryGetValue(a.Kind, out var c) ? c : named[a.Kind] = [];
+                    counts[kinds[last]] = counts.GetValueOrDefault(kinds[last]) + 1;
+                }
+            }
+        }
+        return [.. named.Select(n => new KindNaming(n.Key, n.Value.Values.Sum(), n.Value.Where(k => k.Key.IsSensorFault()).Sum(k => k.Value), n.Value))];
     }
 
     /// <summary>Labelled simulator series as evaluation series (one reading a minute).</summary>
