@@ -4,23 +4,6 @@ using Supervision.Simulation.Series;
 
 namespace Supervision.Cli.Anomaly;
 
-/// <summary>Everything an evaluation run measured: the detector and the one it replaced, on real and simulated series.</summary>
-/// <param name="SimulatedSeries">Simulator series.</param>
-/// <param name="Days">Days per simulator series.</param>
-/// <param name="Seed">Simulator seed.</param>
-/// <param name="Current">The detector (<see cref="OnlineAnomalyDetector"/>).</param>
-/// <param name="Previous">The detector before it (<see cref="PreviousAnomalyDetector"/>).</param>
-/// <param name="Demo">Anomaly alerts of the engine on the demo feed, with this detector.</param>
-/// <param name="Naming">What the detector called each injected simulator kind when it first flagged it.</param>
-public sealed record AnomalyEvaluationResult(int SimulatedSeries, int Days, int Seed, DetectorEvaluation Current, DetectorEvaluation Previous, DemoAlertResult Demo, IReadOnlyList<KindNaming> Naming);
-
-/// <summary>What the detector named one injected kind when it flagged it (score 0.5 or more), as an open alert shows it two readings on.</summary>
-/// <param name="Kind">The injected kind.</param>
-/// <param name="Flagged">Injected anomalies of that kind flagged.</param>
-/// <param name="SensorFault">Of those, named a sensor fault (spike, stuck, dropout).</param>
-/// <param name="Named">How many were given each name.</param>
-public sealed record KindNaming(string Kind, int Flagged, int SensorFault, IReadOnlyDictionary<AnomalyKind, int> Named);
-
 /// <summary>
 /// Runs <see cref="OnlineAnomalyDetector"/> and, for comparison, <see cref="PreviousAnomalyDetector"/> over the real
 /// labelled corpus (<see cref="SkabCorpus"/>) and labelled simulator series (<see cref="SensorSeriesGenerator"/>),

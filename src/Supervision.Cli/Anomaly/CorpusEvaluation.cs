@@ -1,20 +1,5 @@
 namespace Supervision.Cli.Anomaly;
 
-/// <summary>Figures of one series at the alert threshold 0.9 and at 0.5.</summary>
-/// <param name="Name">The series.</param>
-/// <param name="Readings">Its readings.</param>
-/// <param name="At09">Window scoring at 0.9.</param>
-/// <param name="At05">Window scoring at 0.5.</param>
-/// <param name="Normal">Readings of normal behaviour (see <see cref="WindowScorer.Normal"/>).</param>
-/// <param name="Flagged09">Of those, scored 0.9 or more.</param>
-public sealed record SeriesEvaluation(string Name, long Readings, WindowScore At09, WindowScore At05, long Normal, long Flagged09);
-
-/// <summary>Recall and delay of one injected kind (simulator).</summary>
-/// <param name="Kind">The kind.</param>
-/// <param name="At09">Its windows at 0.9 (false positives not counted here).</param>
-/// <param name="At05">Its windows at 0.5.</param>
-public sealed record KindEvaluation(string Kind, WindowScore At09, WindowScore At05);
-
 /// <summary>A detector's figures on one corpus.</summary>
 /// <param name="Corpus">Its name.</param>
 /// <param name="Series">Per series.</param>
@@ -42,9 +27,3 @@ public sealed record CorpusEvaluation(
     /// <summary>Share of normal readings scored 0.9 or more.</summary>
     public double FalsePositiveRate09 => Normal == 0 ? 0 : (double)NormalAtOrOver[AnomalyEvaluation.AlertLevel] / Normal;
 }
-
-/// <summary>One detector on both corpora.</summary>
-/// <param name="Detector">Its name.</param>
-/// <param name="Real">On the real labelled corpus.</param>
-/// <param name="Simulated">On labelled simulator series.</param>
-public sealed record DetectorEvaluation(string Detector, CorpusEvaluation Real, CorpusEvaluation Simulated);

@@ -9,8 +9,8 @@ namespace Supervision.Scoring.Anomaly;
 /// <para><b>Prediction.</b> Six predictors run side by side: the median of the last three readings and a short
 /// exponentially weighted level, each on the raw series, on the series less its hour-of-day profile, and on the
 /// series less its hour-of-week profile (profiles learned from timestamps, so the sampling interval does not
-/// matter). The one with the smallest recent mean absolute error predicts; a series with a daily or weekly cycle
-/// is thus judged against its cycle once the profile predicts better than the raw series. The median makes one
+/// matter). The one with the smallest recent error predicts; a series with a daily or weekly cycle is thus judged
+/// against its cycle once the profile predicts better than the raw series. The median makes one
 /// spike invisible to the next reading; a level shift is the median's new value after two readings.</para>
 /// <para><b>Tests</b>, each a statistic in units of its own typical size: <i>point</i> (the best predictor's
 /// error over its mean absolute error), <i>short</i> (the median of the last three readings against the short
@@ -20,11 +20,13 @@ namespace Supervision.Scoring.Anomaly;
 /// repeated readings).</para>
 /// <para><b>Calibration.</b> Each statistic's tail probability comes from its own <see cref="TailModel"/>
 /// (the share over a threshold and a generalised Pareto tail beyond it, learned from this series). The smallest
-/// probability, times the number of tests, gives the score: 0.225 per decade of rarity, so 0.9 is a reading rarer
+/// probability, times four (the tests that run on every reading), gives the score: 0.225 per decade of rarity, so 0.9 is a reading rarer
 /// than 1 in 10,000 for this series and 0.5 one rarer than about 1 in 170. Scores are 0 during warm-up.</para>
 /// <para><b>Accepting the new normal.</b> A reading that scores 1, or ten in a row that score 3 decades or more,
 /// move the short and slow levels to the median of the last three readings, so a lasting shift is flagged once
-/// and then is normal; a stuck run, once flagged, is not flagged again (the next one will be). Readings at the
+/// and then is normal; a return to the level it left, within 500 readings, ends that anomaly (scored under the
+/// resolve level once a second reading confirms it) instead of starting another. A stuck run, once flagged, is not
+/// flagged again (the next one will be). Readings at the
 /// alert level teach the tails a tenth as much as others, and readings that score 0.5 or more do not teach the
 /// profiles.</para>
 /// <para>Ideas taken, not code: HTM's anomaly likelihood (judge a raw anomaly statistic by its own recent
