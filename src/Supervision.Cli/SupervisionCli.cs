@@ -24,13 +24,14 @@ public static class SupervisionCli
         TrainVerb.Create,
         DetectVerb.Create,
         KeysVerb.Create,
+        UsersVerb.Create,
         QueryVerb.Create,
         CompletionVerb.Create,
     ];
 
     public static RootCommand Create(CliContext context)
     {
-        var root = new RootCommand("Supervision: simulate report streams, train risk models, score sensor series, issue API keys and query a server.");
+        var root = new RootCommand("Supervision: simulate report streams, train risk models, score sensor series, issue API keys, manage users and query a server.");
         foreach (var verb in Verbs)
         {
             root.Subcommands.Add(verb(context));

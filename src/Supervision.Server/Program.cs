@@ -1,6 +1,7 @@
 using Supervision.Server.Alerts;
-using Supervision.Server.Analysts;
 using Supervision.Server.Api;
+using Supervision.Server.Authentication;
+using Supervision.Server.Authorization;
 using Supervision.Server.Configuration;
 
 WebApplication app;
@@ -12,7 +13,7 @@ try
         .AddSupervisionStorage(options)
         .AddSupervisionStreaming(options)
         .AddSupervisionHub()
-        .AddSupervisionAnalysts();
+        .AddSupervisionAccess(options);
     app = builder.Build();
 }
 catch (ConfigurationException e)
@@ -23,14 +24,18 @@ catch (ConfigurationException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Static files (the dashboard and its sign-in page) are public, so they are served before authentication runs.
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAuthEndpoints();
 app.MapReportEndpoints();
 app.MapQueryEndpoints();
 app.MapAdminEndpoints();
 app.MapEnterpriseEndpoints();
 app.MapRiskEndpoints();
-app.MapHub<AlertsHub>("/hubs/alerts");
+app.MapHub<AlertsHub>("/hubs/alerts", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.ReadAlerts);
 await app.RunAsync();
 return 0;
 

@@ -3,7 +3,7 @@ namespace Supervision.Cli.Tests;
 /// <summary>How the command answers what a user types: one line naming the fault and exit code 2, help, completion.</summary>
 public class SupervisionCliTests
 {
-    private const string Verbs = "simulate, train, detect, keys, query, completion";
+    private const string Verbs = "simulate, train, detect, keys, users, query, completion";
 
     [TestCase(new string[0], "supervision: say which verb: " + Verbs + " (--help tells more)")]
     [TestCase(new[] { "frobnicate" }, "supervision: unknown verb 'frobnicate'; use one of " + Verbs)]
@@ -23,7 +23,7 @@ public class SupervisionCliTests
     [TestCase(new[] { "detect", "--series", "many" }, "supervision detect: --series must be a whole number from 1 to 10000, got 'many'")]
     [TestCase(new[] { "detect", "--input", "only.csv" }, "supervision detect: needs --input FILE and --output FILE (or --evaluate)")]
     [TestCase(new[] { "detect", "--input", "/nonexistent.csv", "--output", "x.csv" }, "supervision detect: --input /nonexistent.csv does not exist")]
-    [TestCase(new[] { "keys" }, "supervision keys: say which keys action: add (--help tells more)")]
+    [TestCase(new[] { "keys" }, "supervision keys: say which keys action: add, list, revoke, rotate (--help tells more)")]
     [TestCase(new[] { "query" }, "supervision query: say which query action: trend, top, heat, alert-stats, timeline, audit, alerts (--help tells more)")]
     [TestCase(new[] { "query", "risk" }, "supervision query: unknown query action 'risk'; use one of trend, top, heat, alert-stats, timeline, audit, alerts")]
     [TestCase(new[] { "query", "top" }, "supervision query top: --server is required")]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Supervision.Server.Tests;
@@ -28,6 +29,9 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
             ["Supervision:Demo:Enabled"] = "false",
             // Most tests are about other things; AuthTests turns keys on.
             ["Supervision:Auth:Enabled"] = "false",
+            ["Supervision:Auth:UsersFile"] = TestUsers.WriteFile(DataDirectory),
+            // Long enough that no test's token expires while it runs; token tests mint expired ones on purpose.
+            ["Supervision:Auth:AccessTokenLifetime"] = "01:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -62,6 +66,58 @@ public sealed class SupervisionServer : WebApplicationFactory<Program>
     }
 
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>Signs <paramref name="user"/> (one of <see cref="TestUsers"/>) in through <c>POST /api/v1/auth/token</c>; the access token.</summary>
+    public async Task<string> TokenAsync(string user)
+    {
+        lock (_tokens)
+        {
+            if (_tokens.TryGetValue(user, out var cached))
+            {
+                return cached;
+            }
+        }
+        var token = (await SignInAsync(user)).GetProperty("access_token").GetString()!;
+        lock (_tokens)
+        {
+            _tokens[user] = token;
+        }
+        return token;
+    }
+
+    /// <summary>A new sign-in of <paramref name="user"/>: the token endpoint's whole answer.</summary>
+    public async Task<System.Text.Json.JsonElement> SignInAsync(string user, string? password = null)
+    {
+        using var client = NewClient();
+        using var response = await client.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = user,
+            ["password"] = password ?? TestUsers.Password,
+        }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"signing in {user}: {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>A client signed in as <paramref name="user"/> (one of <see cref="TestUsers"/>).</summary>
+    public async Task<HttpClient> ClientAsync(string user)
+    {
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(user));
+        return client;
+    }
+
+    /// <summary>A hub connection to <c>/hubs/alerts</c> (not started) signed in as <paramref name="user"/>, watching <paramref name="region"/>.</summary>
+    public async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> HubAsync(string user, string region = "")
+    {
+        var token = await TokenAsync(user);
+        return new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/alerts" + (region.Length > 0 ? "?region=" + region : "")), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

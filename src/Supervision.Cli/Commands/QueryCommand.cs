@@ -14,7 +14,7 @@ public static class QueryCommand
     {
         var baseUri = new Uri(settings.Server.AbsoluteUri.TrimEnd('/') + "/");
         var format = settings.Format;
-        var key = settings.Key ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
+        var key = settings.Key ?? Environment.GetEnvironmentVariable("SUPERVISION_TOKEN") ?? Environment.GetEnvironmentVariable("SUPERVISION_ANALYST_KEY");
         var file = settings.Output;
         var parameters = new StringBuilder();
         foreach (var (name, value) in settings.Parameters)
@@ -28,7 +28,7 @@ public static class QueryCommand
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == "arrow" ? "application/vnd.apache.arrow.stream" : "application/json"));
         if (!string.IsNullOrEmpty(key))
         {
-            request.Headers.Add("X-Analyst-Key", key);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
         log.WriteLine($"query: GET {uri}");
         HttpResponseMessage response;

@@ -54,7 +54,7 @@ public static class QueryVerb
     {
         var server = CliOptions.HttpUrl("--server", "server base URL, e.g. http://127.0.0.1:5080");
         server.Required = true;
-        var key = CliOptions.Text("--key", "KEY", "analyst key (default: $SUPERVISION_ANALYST_KEY; none: public role, personal data masked)");
+        var key = CliOptions.Text("--key", "TOKEN", "personal access token (spat_...) or access token, sent as 'Authorization: Bearer' (default: $SUPERVISION_TOKEN, then $SUPERVISION_ANALYST_KEY)");
         var format = CliOptions.OneOf("--format", "answer format", "json", "json", "arrow");
         var output = CliOptions.Text("--output", "FILE", "write the answer to FILE instead of standard output");
         var command = new Command(name, description) { server, key, format, output };

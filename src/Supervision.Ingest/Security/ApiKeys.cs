@@ -18,6 +18,16 @@ public sealed record ApiKeyEntry
     public string? Profile { get; init; }
     public string? PublicKey { get; init; }
 
+    /// <summary>When the key was made (keys from before this field have none).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>From this moment the key is refused: set at once by <c>keys revoke</c>, a grace period ahead by <c>keys rotate</c>.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The key's public id: the first 12 hex digits of its hash (enough to name it, useless to use it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Id => KeyHash.Length >= 12 ? KeyHash[..12] : KeyHash;
+
     /// <summary>Who the key speaks for, for messages.</summary>
     public string Describe() => EnterpriseId is not null ? $"enterprise {EnterpriseId}" : $"platform for jurisdiction '{Jurisdiction}'";
 
@@ -39,12 +49,14 @@ public sealed class ApiKeyStore
     private readonly Lock _lock = new();
     private Dictionary<string, ApiKeyEntry> _fromFile = new(StringComparer.Ordinal);
     private DateTime _loadedStamp = DateTime.MinValue;
+    private readonly TimeProvider _clock;
     private long _checkedAt;
 
     /// <summary>A store over <paramref name="path"/>; throws <see cref="InvalidDataException"/> when the file is malformed.</summary>
-    public ApiKeyStore(string path)
+    public ApiKeyStore(string path, TimeProvider clock)
     {
         _path = path;
+        _clock = clock;
         Reload();
     }
 
@@ -75,8 +87,30 @@ public sealed class ApiKeyStore
                 _checkedAt = now;
                 TryReloadLocked();
             }
-            return _extra.GetValueOrDefault(hash) ?? _fromFile.GetValueOrDefault(hash);
+            var entry = _extra.GetValueOrDefault(hash) ?? _fromFile.GetValueOrDefault(hash);
+            return entry?.ExpiresAt is { } expires && expires <= _clock.GetUtcNow() ? null : entry;
         }
+    }
+
+    /// <summary>Every key in the file at <paramref name="path"/> (none when it does not exist).</summary>
+    public static IReadOnlyList<ApiKeyEntry> ReadAll(string path) => File.Exists(path) ? Read(path) : [];
+
+    /// <summary>Replaces the key whose id (<see cref="ApiKeyEntry.Id"/>) is <paramref name="id"/>, and adds <paramref name="added"/> if given; false when no key has that id.</summary>
+    public static bool Update(string path, string id, Func<ApiKeyEntry, ApiKeyEntry> change, ApiKeyEntry? added = null)
+    {
+        var entries = File.Exists(path) ? Read(path) : [];
+        var index = entries.FindIndex(e => e.Id == id);
+        if (index < 0)
+        {
+            return false;
+        }
+        entries[index] = change(entries[index]);
+        if (added is not null)
+        {
+            entries.Add(added);
+        }
+        Write(path, entries);
+        return true;
     }
 
     /// <summary>Appends an entry to the keys file at <paramref name="path"/> (created if missing).</summary>
@@ -84,6 +118,11 @@ public sealed class ApiKeyStore
     {
         var entries = File.Exists(path) ? Read(path) : [];
         entries.Add(entry);
+        Write(path, entries);
+    }
+
+    private static void Write(string path, List<ApiKeyEntry> entries)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(entries, Json));

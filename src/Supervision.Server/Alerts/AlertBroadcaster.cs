@@ -7,7 +7,7 @@ namespace Supervision.Server.Alerts;
 
 /// <summary>
 /// Sends alert changes to hub clients: to the groups of the whole country, the province, the city and the county
-/// of the alert. The live view sits behind a bounded queue that drops the oldest change when clients cannot keep
+/// of the alert, and of its enterprise, masked for the groups that see data masked (<see cref="AlertGroups"/>). The live view sits behind a bounded queue that drops the oldest change when clients cannot keep
 /// up (history keeps every change; the dashboard can reload it), so slow clients never stall the pipeline.
 /// </summary>
 public sealed class AlertBroadcaster : BackgroundService
@@ -46,9 +46,9 @@ public sealed class AlertBroadcaster : BackgroundService
             {
                 try
                 {
-                    var region = alert.Region;
-                    string[] groups = [AlertsHub.GroupFor(""), AlertsHub.GroupFor(region[..2]), AlertsHub.GroupFor(region[..4]), AlertsHub.GroupFor(region)];
-                    await _hub.Clients.Groups(groups).SendAsync("alert", alert, stoppingToken);
+                    var (masked, unmasked) = AlertGroups.Of(alert);
+                    await _hub.Clients.Groups(unmasked).SendAsync("alert", alert, stoppingToken);
+                    await _hub.Clients.Groups(masked).SendAsync("alert", AlertPrivacy.Mask(alert), stoppingToken);
                     Interlocked.Increment(ref _sent);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

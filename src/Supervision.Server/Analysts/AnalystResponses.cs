@@ -1,13 +1,14 @@
 using Microsoft.Net.Http.Headers;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Storage.Queries;
-using Supervision.Storage.Writing;
 
 namespace Supervision.Server.Analysts;
 
 /// <summary>
-/// The common path of every analyst query: identify the caller (401 for an unknown key, 403 where a privilege
-/// is needed), validate parameters (400 naming each), run, answer in JSON or Arrow IPC by <c>Accept</c>, and
-/// record the query in the audit trail (who, when, what, how many rows, whether masked).
+/// The common path of every analyst query: validate parameters (400 naming each), run the query the plan narrowed to
+/// the caller's scope, answer in JSON or Arrow IPC by <c>Accept</c>, and record the query in the audit trail (who,
+/// when, what, how many rows, whether masked, and an agency's purpose). Who may call is the route group's policy.
 /// </summary>
 public static class AnalystResponses
 {
@@ -15,28 +16,16 @@ public static class AnalystResponses
 
     /// <summary>Runs one analyst query.</summary>
     /// <param name="http">The request.</param>
-    /// <param name="plan">Reads parameters and returns the query to run (with masking applied for the caller), or null.</param>
+    /// <param name="plan">Reads parameters and returns the query to run (narrowed and masked for the caller), or null.</param>
     /// <param name="arrow">The Arrow layout of a row.</param>
     /// <param name="json">The JSON body for the rows.</param>
-    /// <param name="privilegedOnly">Only supervisors may run it.</param>
     public static async Task<IResult> RunAsync<T>(
         HttpContext http,
-        Func<QueryParameters, AnalystCaller, Func<CancellationToken, Task<IReadOnlyList<T>>>> plan,
+        Func<QueryParameters, CallerScope, Func<CancellationToken, Task<IReadOnlyList<T>>>> plan,
         ArrowTable<T> arrow,
-        Func<IReadOnlyList<T>, object> json,
-        bool privilegedOnly = false)
+        Func<IReadOnlyList<T>, object> json)
     {
-        var services = http.RequestServices;
-        var caller = services.GetRequiredService<AnalystAccess>().Identify(http.Request);
-        if (caller is null)
-        {
-            return UnknownKey();
-        }
-        if (privilegedOnly && !caller.IsPrivileged)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Supervisor role needed",
-                detail: $"this query needs an {AnalystAccess.Header} with role 'supervisor'; you are '{caller.Name}' ({caller.Role})");
-        }
+        var caller = CallerScope.From(http.User);
         var parameters = new QueryParameters(http.Request);
         var query = plan(parameters, caller);
         if (!parameters.IsValid)
@@ -44,10 +33,7 @@ public static class AnalystResponses
             return parameters.Problem();
         }
         var rows = await query(http.RequestAborted);
-        var clock = services.GetRequiredService<TimeProvider>();
-        await services.GetRequiredService<HistoryWriter>().EnqueueAuditAsync(
-            [new AuditRecord(clock.GetUtcNow(), caller.Name, caller.Role, http.Request.Path + http.Request.QueryString, rows.Count, !caller.IsPrivileged)],
-            http.RequestAborted);
+        await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(caller, http.Request.Path + http.Request.QueryString, rows.Count, CancellationToken.None);
         if (WantsArrow(http.Request))
         {
             http.Response.ContentType = ArrowMediaType;
@@ -56,11 +42,6 @@ public static class AnalystResponses
         }
         return Results.Json(json(rows), statusCode: StatusCodes.Status200OK);
     }
-
-    /// <summary>The answer to an <c>X-Analyst-Key</c> that names no configured key.</summary>
-    public static IResult UnknownKey() =>
-        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unknown analyst key",
-            detail: $"the {AnalystAccess.Header} header does not name a configured analyst key");
 
     /// <summary>A page of items and where the next one starts (null on the last page).</summary>
     public static object Page<T>(IReadOnlyList<T> items, int offset, int limit) =>

@@ -1,5 +1,7 @@
 using Supervision.Domain.Alerts;
 using Supervision.Domain.Identifiers;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Server.Grades;
 using Supervision.Storage.History;
 
@@ -12,7 +14,10 @@ public static class EnterpriseEndpoints
 
     public static IEndpointRouteBuilder MapEnterpriseEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/enterprises/{id}/risk", GetRiskAsync);
+        app.MapGet("/api/v1/enterprises/{id}/risk", GetRiskAsync)
+            .RequireAuthorization(Policies.ReadEnterprises)
+            .RequireObjectInScope<EnterpriseLocator>("id")
+            .AuditAgencyReads();
         return app;
     }
 
@@ -27,7 +32,7 @@ public static class EnterpriseEndpoints
         var current = grades.Latest(enterprise.Value) is { } latest && (history.Count == 0 || latest.At >= history[0].At) ? latest : history.Count > 0 ? history[0] : null;
         if (current is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown enterprise", detail: $"no reports or grades for enterprise {enterprise.Value}");
+            return EnterpriseLocator.UnknownEnterprise(enterprise.Value);
         }
         return Results.Ok(new EnterpriseRisk(
             current.EnterpriseId,

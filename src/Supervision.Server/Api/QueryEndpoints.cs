@@ -1,8 +1,10 @@
+using Supervision.Server.Alerts;
 using Supervision.Server.Analysts;
+using Supervision.Server.Auditing;
+using Supervision.Server.Authorization;
 using Supervision.Server.Pipeline;
 using Supervision.Storage.History;
 using Supervision.Storage.Writing;
-using Supervision.Storage.Protection;
 using Supervision.Storage.Queries;
 
 namespace Supervision.Server.Api;
@@ -14,28 +16,22 @@ public static class QueryEndpoints
 
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", GetAlertsAsync);
-        app.MapPost("/api/v1/alerts/{alertId}/acknowledge", AcknowledgeAsync);
+        var alerts = app.MapGroup("/api/v1/alerts");
+        alerts.MapGet("", GetAlertsAsync).RequireAuthorization(Policies.ReadAlerts).RequireRegionInScope();
+        alerts.MapPost("/{alertId}/acknowledge", AcknowledgeAsync)
+            .RequireAuthorization(Policies.WorkAlerts)
+            .RequireObjectInScope<AlertDirectory>("alertId")
+            .AuditEveryCall();
         app.MapGet("/healthz", (PipelineHost pipeline, HistoryWriter writer) => pipeline.Failure is { } failure
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure)
-            : Results.Ok(new { status = "ok", queued = pipeline.QueueLength, pendingWrites = writer.Pending }));
+            : Results.Ok(new { status = "ok", queued = pipeline.QueueLength, pendingWrites = writer.Pending })).AllowAnonymous();
         return app;
     }
 
-    // An inspector takes an open alert in hand. Staff only (any configured X-Analyst-Key); recorded in the audit trail.
-    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, PipelineHost pipeline, AnalystAccess access, HistoryWriter writer, TimeProvider clock)
+    // An inspector takes an open alert in hand.
+    private static async Task<IResult> AcknowledgeAsync(string alertId, HttpContext http, CallerScope caller, PipelineHost pipeline)
     {
-        var caller = access.Identify(http.Request);
-        if (caller is null)
-        {
-            return AnalystResponses.UnknownKey();
-        }
-        if (caller.Role == AnalystCaller.Public)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Staff key needed",
-                detail: $"acknowledging an alert needs an {AnalystAccess.Header} (role analyst or supervisor)");
-        }
-        if (!IsAlertId(alertId))
+        if (!AlertDirectory.IsAlertId(alertId))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["alertId"] = [$"'{alertId}' is not an alert id (al- and 16 hexadecimal digits)"] });
         }
@@ -44,19 +40,8 @@ public static class QueryEndpoints
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: failure);
         }
         var alert = await pipeline.AcknowledgeAsync(alertId, http.RequestAborted);
-        if (alert is null)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No open alert",
-                detail: $"no open alert has the id {alertId}: it is unknown or already resolved");
-        }
-        await writer.EnqueueAuditAsync([new AuditRecord(clock.GetUtcNow(), caller.Name, caller.Role, $"POST {http.Request.Path}", 1, false)], http.RequestAborted);
-        return Results.Ok(caller.IsPrivileged ? alert : alert with { Summary = PersonalData.MaskText(alert.Summary) });
+        return alert is null ? AlertDirectory.NoOpenAlert(alertId) : Results.Ok(AlertPrivacy.For(alert, caller.Masked));
     }
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    private static bool IsAlertId(string id) =>
-        id.Length == 19 && id.StartsWith("al-", StringComparison.Ordinal) && !id.AsSpan(3).ContainsAnyExcept(LowerHex);
 
     private static Task<IResult> GetAlertsAsync(HttpContext http, IHistoryStore store, TimeProvider clock) =>
         AnalystResponses.RunAsync(http, (p, caller) =>
@@ -71,8 +56,9 @@ public static class QueryEndpoints
             }
             return async c =>
             {
-                var alerts = await store.QueryAlertsAsync(new AlertQuery(from, to, region, limit), c);
-                return caller.IsPrivileged ? alerts : [.. alerts.Select(a => a with { Summary = PersonalData.MaskText(a.Summary) })];
+                var query = new AlertQuery(from, to, caller.Region(region), limit) { EnterpriseId = caller.Enterprise, Sectors = caller.Sectors };
+                var alerts = await store.QueryAlertsAsync(query, c);
+                return caller.Masked ? [.. alerts.Select(AlertPrivacy.Mask)] : alerts;
             };
         }, ArrowResults.Alerts, rows => rows);
 }

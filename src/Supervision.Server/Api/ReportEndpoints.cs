@@ -7,7 +7,8 @@ using Supervision.Ingest.Mapping;
 using Supervision.Ingest.Validation;
 using Supervision.Server.Ingestion;
 using Supervision.Ingest.Security;
-using Supervision.Server.Security;
+using Supervision.Server.Authentication;
+using Supervision.Server.Authorization;
 
 namespace Supervision.Server.Api;
 
@@ -16,28 +17,16 @@ public static class ReportEndpoints
 {
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/reports", PostReportsAsync);
+        // Machines: the reporting API key is checked by its scheme (Policies.Reporting); what it covers, per record, here.
+        app.MapPost("/api/v1/reports", PostReportsAsync).RequireAuthorization(Policies.Reporting);
         app.MapGet("/api/v1/profiles", (ProfileRegistry profiles) => Results.Ok(profiles.Names.Order(StringComparer.Ordinal)
-            .Select(name => new { name, description = profiles.Find(name)!.Description })));
+            .Select(name => new { name, description = profiles.Find(name)!.Description }))).RequireAuthorization(Policies.Reporting);
         return app;
     }
 
-    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ApiKeyStore keys, ProfileRegistry profiles)
+    private static async Task<IResult> PostReportsAsync(HttpContext http, ReportIngestor ingestor, SupervisionOptions options, ProfileRegistry profiles)
     {
-        ApiKeyEntry? key = null;
-        if (options.Auth.Enabled)
-        {
-            var presented = PresentedKey(http.Request);
-            if (presented is null)
-            {
-                return Unauthorized(http, "send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
-            }
-            key = keys.Find(presented);
-            if (key is null)
-            {
-                return Unauthorized(http, "the API key is not known");
-            }
-        }
+        var key = ReportingKeyHandler.EntryOf(http);
         if (!TryFormat(http.Request.ContentType, out var format))
         {
             // The body stays unread: ask the client not to reuse a connection with bytes still in flight.
@@ -145,17 +134,6 @@ public static class ReportEndpoints
             default:
                 return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
         }
-    }
-
-    private static string? PresentedKey(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7)
-        {
-            return authorization[7..].Trim();
-        }
-        var header = request.Headers["X-Api-Key"].ToString();
-        return header.Length > 0 ? header : null;
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

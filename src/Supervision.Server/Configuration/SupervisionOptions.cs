@@ -42,6 +42,13 @@ public sealed class SupervisionOptions
     public string ResolvedProfilesDirectory =>
         string.IsNullOrWhiteSpace(ProfilesDirectory) ? Path.Combine(AppContext.BaseDirectory, "profiles") : ProfilesDirectory;
 
+    /// <summary>The users file with the default applied.</summary>
+    public string ResolvedUsersFile => string.IsNullOrWhiteSpace(Auth.UsersFile) ? Path.Combine(DataDirectory, "users.json") : Auth.UsersFile;
+
+    /// <summary>The personal access tokens file with the default applied.</summary>
+    public string ResolvedPersonalTokensFile =>
+        string.IsNullOrWhiteSpace(Auth.PersonalTokensFile) ? Path.Combine(DataDirectory, "personal-tokens.json") : Auth.PersonalTokensFile;
+
     /// <summary>The keys file with the default applied.</summary>
     public string ResolvedKeysFile => string.IsNullOrWhiteSpace(Auth.KeysFile) ? Path.Combine(DataDirectory, "keys.json") : Auth.KeysFile;
 
@@ -84,6 +91,10 @@ public sealed class SupervisionOptions
         {
             yield return $"Supervision:Demo:Rate must be positive, got {Demo.Rate}";
         }
+        foreach (var problem in Auth.Validate())
+        {
+            yield return problem;
+        }
         if (Rules.Validate() is { } rules)
         {
             yield return "Supervision:" + rules;
@@ -104,14 +115,122 @@ public sealed class DemoOptions
     public PacedFeedOptions ToFeedOptions() => new() { Rate = Rate, Backfill = Backfill };
 }
 
-/// <summary>The <c>Supervision:Auth</c> section: API keys for reporting.</summary>
+/// <summary>The <c>Supervision:Auth</c> section: API keys for reporting, and how people sign in.</summary>
 public sealed class AuthOptions
 {
-    /// <summary>When false, reports are accepted without a key (for closed networks and tests).</summary>
+    /// <summary>When false, reports are accepted without a key (for closed networks and tests). People always sign in.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>The keys file; empty means <c>keys.json</c> in the data directory.</summary>
     public string KeysFile { get; set; } = "";
+
+    /// <summary>The built-in user store; empty means <c>users.json</c> in the data directory.</summary>
+    public string UsersFile { get; set; } = "";
+
+    /// <summary>Personal access tokens (hashes only); empty means <c>personal-tokens.json</c> in the data directory.</summary>
+    public string PersonalTokensFile { get; set; } = "";
+
+    /// <summary>How long an access token from <c>POST /api/v1/auth/token</c> lives.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a sign-in lasts: its refresh tokens work until then (each is used once), then sign in again.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Failed sign-ins of one user name, within <see cref="LockoutDuration"/>, that lock it.</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    /// <summary>How long a locked user name stays locked (and how long failures are remembered).</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest life a personal access token may be given.</summary>
+    public TimeSpan MaxPersonalTokenLifetime { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>An external OpenID Connect provider whose tokens are accepted besides the built-in store's.</summary>
+    public ExternalProviderOptions External { get; set; } = new();
+
+    /// <summary>Every problem, each naming its key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (AccessTokenLifetime < TimeSpan.FromSeconds(30) || AccessTokenLifetime > TimeSpan.FromHours(1))
+        {
+            yield return $"Supervision:Auth:AccessTokenLifetime must be from 00:00:30 to 01:00:00 (short-lived), got {AccessTokenLifetime}";
+        }
+        if (SessionLifetime < AccessTokenLifetime || SessionLifetime > TimeSpan.FromDays(30))
+        {
+            yield return $"Supervision:Auth:SessionLifetime must be at least the access token lifetime and at most 30 days, got {SessionLifetime}";
+        }
+        if (MaxFailedSignIns < 1)
+        {
+            yield return $"Supervision:Auth:MaxFailedSignIns must be at least 1, got {MaxFailedSignIns}";
+        }
+        if (LockoutDuration < TimeSpan.FromSeconds(1))
+        {
+            yield return $"Supervision:Auth:LockoutDuration must be at least 00:00:01, got {LockoutDuration}";
+        }
+        if (MaxPersonalTokenLifetime < TimeSpan.FromDays(1))
+        {
+            yield return $"Supervision:Auth:MaxPersonalTokenLifetime must be at least 1.00:00:00, got {MaxPersonalTokenLifetime}";
+        }
+        foreach (var problem in External.Validate())
+        {
+            yield return problem;
+        }
+    }
+}
+
+/// <summary>
+/// The <c>Supervision:Auth:External</c> section: an OpenID Connect provider (its discovery document and signing keys
+/// are read from <see cref="Authority"/>) and the names of the claims that carry our role, jurisdiction, sectors,
+/// enterprise and purpose in its tokens.
+/// </summary>
+public sealed class ExternalProviderOptions
+{
+    /// <summary>The provider's issuer URL; empty turns the external provider off.</summary>
+    public string Authority { get; set; } = "";
+
+    /// <summary>The audience our API is registered under at the provider.</summary>
+    public string Audience { get; set; } = "";
+
+    /// <summary>Refuse an authority without HTTPS (turn off only for a provider on the loopback, as in tests).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public string NameClaim { get; set; } = "sub";
+    public string RoleClaim { get; set; } = "role";
+    public string JurisdictionClaim { get; set; } = "jurisdiction";
+    public string SectorClaim { get; set; } = "sector";
+    public string EnterpriseClaim { get; set; } = "enterprise";
+    public string PurposeClaim { get; set; } = "purpose";
+
+    /// <summary>True when an authority is configured.</summary>
+    public bool Enabled => Authority.Length > 0;
+
+    /// <summary>Every problem, each naming its key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+        if (!Uri.TryCreate(Authority, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            yield return $"Supervision:Auth:External:Authority must be an absolute http(s) URL, got '{Authority}'";
+        }
+        else if (uri.Scheme == "http" && RequireHttpsMetadata)
+        {
+            yield return "Supervision:Auth:External:Authority must use https (or set Supervision:Auth:External:RequireHttpsMetadata to false for a provider on the loopback)";
+        }
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            yield return "Supervision:Auth:External:Audience is required with an Authority";
+        }
+        foreach (var (key, value) in new[] { ("NameClaim", NameClaim), ("RoleClaim", RoleClaim), ("JurisdictionClaim", JurisdictionClaim), ("SectorClaim", SectorClaim), ("EnterpriseClaim", EnterpriseClaim), ("PurposeClaim", PurposeClaim) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return $"Supervision:Auth:External:{key} must not be empty";
+            }
+        }
+    }
 }
 
 /// <summary>The <c>Storage</c> configuration section.</summary>

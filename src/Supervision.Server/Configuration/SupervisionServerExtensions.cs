@@ -42,6 +42,11 @@ public static class SupervisionServerExtensions
             throw new ConfigurationException(e.Message, e);
         }
         var problems = supervision.Validate().Concat(storage.Validate()).ToList();
+        if (builder.Configuration.GetSection("Analysts:Keys").GetChildren().Any())
+        {
+            problems.Add("Analysts:Keys is no longer read: analyst keys (X-Analyst-Key) were replaced by personal access tokens; "
+                + "see README \"Moving from analyst keys to personal access tokens\" and remove the section");
+        }
         if (problems.Count > 0)
         {
             throw new ConfigurationException(string.Join("; ", problems));
@@ -66,7 +71,7 @@ public static class SupervisionServerExtensions
         ApiKeyStore keys;
         try
         {
-            keys = new ApiKeyStore(options.ResolvedKeysFile);
+            keys = new ApiKeyStore(options.ResolvedKeysFile, builder.Services.Select(d => d.ImplementationInstance).OfType<TimeProvider>().First());
         }
         catch (InvalidDataException e)
         {
@@ -151,6 +156,9 @@ public static class SupervisionServerExtensions
     {
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         builder.Services.AddSingleton<AlertBroadcaster>();
+        builder.Services.AddSingleton<AlertDirectory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertDirectory>());
+        builder.Services.AddSingleton<EnterpriseLocator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertBroadcaster>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         builder.Services.AddProblemDetails();

@@ -23,6 +23,9 @@ public sealed class DemoFeedService(PipelineHost pipeline, SupervisionOptions op
         logger.LogWarning(
             "Demo API keys (well known; demo only): enterprise 91350100M000100Y43 -> {EnterpriseKey}; platform for every region -> {PlatformKey}",
             Security.DemoKeys.Enterprise, Security.DemoKeys.Platform);
+        logger.LogWarning(
+            "Demo users (well known; demo only; the password is the user name): {Users}; sign in at / or POST /api/v1/auth/token",
+            string.Join(", ", Security.DemoUsers.Names));
         var feed = new PacedFeed(generator, demo.ToFeedOptions(), clock);
         try
         {

@@ -8,6 +8,9 @@ namespace Supervision.Server.Security;
 /// </summary>
 public static class DemoKeys
 {
+    /// <summary>The README's example enterprise, which the demo feed simulates.</summary>
+    public const string EnterpriseId = "91350100M000100Y43";
+
     /// <summary>Enterprise key of the README's example enterprise.</summary>
     public const string Enterprise = "sk_demo_91350100M000100Y43";
 
@@ -16,7 +19,7 @@ public static class DemoKeys
 
     public static IReadOnlyList<(string Key, ApiKeyEntry Entry)> All { get; } =
     [
-        (Enterprise, new ApiKeyEntry { KeyHash = "", EnterpriseId = "91350100M000100Y43" }),
+        (Enterprise, new ApiKeyEntry { KeyHash = "", EnterpriseId = DemoKeys.EnterpriseId }),
         (Platform, new ApiKeyEntry { KeyHash = "", Jurisdiction = "" }),
     ];
 }

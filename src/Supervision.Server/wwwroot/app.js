@@ -1,6 +1,8 @@
-// Live alert board: loads recent alerts from history, then applies every `alert` message from /hubs/alerts.
+// Live alert board: opens on the sign-in page; once signed in, loads recent alerts of the user's jurisdiction from
+// history, then applies every `alert` message from /hubs/alerts (the server decides what the user may see).
 "use strict";
 (() => {
+  const auth = window.supervisionAuth;
   const maxRows = 500;
   const alerts = new Map();
   const tbody = document.querySelector("#alerts tbody");
@@ -77,29 +79,86 @@
   };
 
   const loadHistory = async () => {
-    const url = `api/v1/alerts?limit=200&region=${encodeURIComponent(jurisdiction)}`;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`history: HTTP ${response.status}`);
+    const url = `api/v1/alerts?limit=200` + (jurisdiction ? `&region=${encodeURIComponent(jurisdiction)}` : "");
+    const response = await auth.fetch(url);
+    if (!response.ok) throw new Error(`history: ${await auth.problem(response)}`);
     for (const a of await response.json()) apply(a);
   };
 
+  const signinView = document.getElementById("signin");
+  const boardView = document.getElementById("board");
+  const signinError = document.getElementById("signin-error");
+
+  const showSignIn = (message) => {
+    boardView.hidden = true;
+    signinView.hidden = false;
+    signinError.hidden = !message;
+    signinError.textContent = message || "";
+    document.getElementById("username").focus();
+  };
+
+  // The token goes with every (re)connection; a connection the server closes (sign-out elsewhere, account disabled)
+  // ends on the sign-in page once the session is gone.
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl("hubs/alerts")
+    .withUrl("hubs/alerts", { accessTokenFactory: async () => (await auth.token()) || "" })
     .withAutomaticReconnect()
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on("alert", apply);
   connection.onreconnecting(() => setStatus("connecting", "reconnecting…"));
-  connection.onreconnected(() => setStatus("live", "live"));
-  connection.onclose(() => setStatus("error", "disconnected"));
+  connection.onreconnected(async () => {
+    try { await watch(); } catch (err) { setStatus("error", String(err.message || err)); }
+  });
+  connection.onclose(async () => {
+    if (!(await auth.token())) { showSignIn("Your session ended; sign in again."); return; }
+    setStatus("error", "disconnected");
+  });
+  window.supervision = { connection };
 
   const watch = async () => {
     alerts.clear();
     flush();
     await connection.invoke("Watch", jurisdiction);
     await loadHistory();
-    setStatus("live", jurisdiction ? `live · ${jurisdiction}` : "live · all regions");
+    setStatus("live", jurisdiction ? `live · ${jurisdiction}` : "live · your jurisdiction");
   };
+
+  const describe = (u) => u.role + (u.enterprise ? ` · ${u.enterprise}` : u.jurisdiction === "" ? " · whole country" : u.jurisdiction ? ` · ${u.jurisdiction}` : "");
+
+  const start = async () => {
+    signinView.hidden = true;
+    boardView.hidden = false;
+    const user = auth.user();
+    document.getElementById("who").textContent = `${user.name} (${describe(user)})`;
+    setStatus("connecting", "connecting…");
+    try {
+      if (connection.state === signalR.HubConnectionState.Disconnected) await connection.start();
+      await watch();
+    } catch (err) {
+      if (!auth.signedIn()) { showSignIn("Your session ended; sign in again."); return; }
+      setStatus("error", String(err.message || err));
+    }
+  };
+
+  document.getElementById("signin-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    try {
+      await auth.signIn(form.username.value.trim(), form.password.value);
+      form.password.value = "";
+      await start();
+    } catch (err) {
+      showSignIn(err.retryAfter ? `${err.message}` : err.message);
+    }
+  });
+
+  document.getElementById("signout").addEventListener("click", async () => {
+    await connection.stop();
+    await auth.signOut();
+    alerts.clear();
+    flush();
+    showSignIn();
+  });
 
   document.getElementById("jurisdiction-form").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -109,12 +168,5 @@
     try { await watch(); } catch (err) { setStatus("error", String(err.message || err)); }
   });
 
-  (async () => {
-    try {
-      await connection.start();
-      await watch();
-    } catch (err) {
-      setStatus("error", String(err.message || err));
-    }
-  })();
+  if (auth.signedIn()) start(); else showSignIn();
 })();

@@ -184,7 +184,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
                    argMax(explanation, version) AS expl, argMax(summary, version) AS summ, argMax(first_seen_ms, version) AS fs,
                    argMax(last_seen_ms, version) AS ls, argMax(count, version) AS n
             FROM {_database}.alert_events
-            WHERE startsWith(region, {Criterion(query.RegionPrefix, "region")})
+            WHERE startsWith(region, {Criterion(query.RegionPrefix, "region")}) {ScopeSql(new Scope(query.EnterpriseId, "", null) { Sectors = query.Sectors })}
             GROUP BY alert_id
             HAVING ls >= {query.From} AND fs <= {query.To}
             ORDER BY ls DESC, alert_id
@@ -328,7 +328,7 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
             SELECT substring(region, 1, {query.RegionDigits}) AS cell, sector, uniqExact(enterprise_id) AS enterprises, count() AS n,
                    avg(score) AS mean, max(score) AS top
             FROM {_database}.scores FINAL
-            WHERE scored_ms >= {query.From} AND scored_ms < {query.To} AND startsWith(region, {Criterion(query.RegionPrefix, "region")})
+            WHERE scored_ms >= {query.From} AND scored_ms < {query.To} AND startsWith(region, {Criterion(query.RegionPrefix, "region")}) {ScopeSql(Scope.Everywhere with { Sectors = query.Sectors })}
             GROUP BY cell, sector ORDER BY cell, sector
             """), cancellation).ConfigureAwait(false);
         return rows.Select(r => new HeatCell(
@@ -435,6 +435,10 @@ public sealed class ClickHouseHistoryStore : IHistoryStore
         if (scope.Sector is { } sector)
         {
             sql.Append(" AND sector = ").Append(Quote(sector.Name()));
+        }
+        if (scope.Sectors.Count > 0)
+        {
+            sql.Append(" AND sector IN (").AppendJoin(", ", scope.Sectors.Select(s => Quote(s.Name()))).Append(')');
         }
         return new SqlFragment(sql.ToString());
     }

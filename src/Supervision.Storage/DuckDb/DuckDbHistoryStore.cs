@@ -221,18 +221,19 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<Alert>> QueryAlertsAsync(AlertQuery query, CancellationToken cancellation)
     {
-        return await ReadAsync("""
+        var parameters = new List<DuckDBParameter> { P("from", Utc(query.From)), P("to", Utc(query.To)), P("region", query.RegionPrefix), P("limit", (long)query.Limit) };
+        return await ReadAsync($$"""
             SELECT alert_id, alert_key, enterprise_id, region, sector, kind, severity, status, risk_score, rule_id,
                    model_version, explanation, summary, epoch_ms(first_seen), epoch_ms(last_seen), count
             FROM (
                 SELECT * FROM alert_events
                 QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY version DESC) = 1
             ) latest
-            WHERE last_seen >= $from AND first_seen <= $to AND starts_with(region, $region)
+            WHERE last_seen >= $from AND first_seen <= $to AND starts_with(region, $region) {{ScopeSql(new Scope(query.EnterpriseId, "", null) { Sectors = query.Sectors }, parameters)}}
             ORDER BY last_seen DESC, alert_id
             LIMIT $limit
             """,
-            [P("from", Utc(query.From)), P("to", Utc(query.To)), P("region", query.RegionPrefix), P("limit", (long)query.Limit)],
+            parameters,
             r => new Alert
             {
                 AlertId = r.GetString(0),
@@ -430,9 +431,9 @@ public sealed class DuckDbHistoryStore : IHistoryStore
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<HeatCell>> QueryHeatAsync(HeatQuery query, CancellationToken cancellation) =>
-        await ReadAsync("""
+        await ReadAsync($"""
             SELECT substring(region, 1, $digits) AS cell, sector, count(DISTINCT enterprise_id), count(*), avg(score), max(score)
-            FROM scores WHERE scored_at >= $from AND scored_at < $to AND starts_with(region, $region)
+            FROM scores WHERE scored_at >= $from AND scored_at < $to AND starts_with(region, $region) {SectorsSql(query.Sectors)}
             GROUP BY cell, sector ORDER BY cell, sector
             """,
             [P("from", Utc(query.From)), P("to", Utc(query.To)), P("region", query.RegionPrefix), P("digits", (long)query.RegionDigits)],
@@ -560,8 +561,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             parameters.Add(P("scope_sector", sector.Name()));
             sql.Append(" AND sector = $scope_sector");
         }
-        return sql.ToString();
+        return sql.Append(SectorsSql(scope.Sectors)).ToString();
     }
+
+    // Sector names are the fixed wire names of an enum, never caller text, so they go into the SQL as literals.
+    private static string SectorsSql(IReadOnlyList<Sector> sectors) =>
+        sectors.Count == 0 ? "" : " AND sector IN (" + string.Join(", ", sectors.Select(s => "'" + s.Name() + "'")) + ")";
 
     private async Task AppendAsync(string table, Action<DuckDBAppender> write, CancellationToken cancellation)
     {

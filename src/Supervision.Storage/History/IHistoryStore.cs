@@ -9,7 +9,14 @@ namespace Supervision.Storage.History;
 /// <param name="To">Latest first-seen time.</param>
 /// <param name="RegionPrefix">Jurisdiction prefix (empty: everywhere).</param>
 /// <param name="Limit">Most alerts to return, newest first.</param>
-public sealed record AlertQuery(DateTimeOffset From, DateTimeOffset To, string RegionPrefix, int Limit);
+public sealed record AlertQuery(DateTimeOffset From, DateTimeOffset To, string RegionPrefix, int Limit)
+{
+    /// <summary>Only this enterprise's alerts; null for any.</summary>
+    public string? EnterpriseId { get; init; }
+
+    /// <summary>Only these sectors; empty for any.</summary>
+    public IReadOnlyList<Sector> Sectors { get; init; } = [];
+}
 
 /// <summary>
 /// The history of normalised reports, risk scores, alert lifecycle events, grade changes and enterprise risk

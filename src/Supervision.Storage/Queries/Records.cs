@@ -66,6 +66,9 @@ public sealed record Scope(string? EnterpriseId, string RegionPrefix, Sector? Se
 {
     /// <summary>Everywhere, every sector.</summary>
     public static Scope Everywhere { get; } = new(null, "", null);
+
+    /// <summary>Only these sectors (as well as <see cref="Sector"/>); empty for any. A caller bound to several sectors is held to them here.</summary>
+    public IReadOnlyList<Sector> Sectors { get; init; } = [];
 }
 
 /// <summary>Risk trend: score statistics per time bucket in [<paramref name="From"/>, <paramref name="To"/>).</summary>
@@ -99,7 +102,11 @@ public sealed record TopRiskRow(
     IReadOnlyList<ReasonCount> TopReasons);
 
 /// <summary>Region × sector heat over [<paramref name="From"/>, <paramref name="To"/>), regions cut to <paramref name="RegionDigits"/> digits (2, 4 or 6).</summary>
-public sealed record HeatQuery(string RegionPrefix, DateTimeOffset From, DateTimeOffset To, int RegionDigits);
+public sealed record HeatQuery(string RegionPrefix, DateTimeOffset From, DateTimeOffset To, int RegionDigits)
+{
+    /// <summary>Only these sectors; empty for any.</summary>
+    public IReadOnlyList<Sector> Sectors { get; init; } = [];
+}
 
 /// <summary>One cell of the heat matrix.</summary>
 /// <param name="Region">Region prefix of <see cref="HeatQuery.RegionDigits"/> digits.</param>

@@ -12,7 +12,7 @@ public class AdminApiTests
     private HttpClient _client = null!;
 
     [SetUp]
-    public void StartServer()
+    public async Task StartServer()
     {
         // A copy of the committed models, so the test can break and replace files.
         _models = Path.Combine(Path.GetTempPath(), "supervision-admin-models-" + Guid.NewGuid().ToString("N"));
@@ -22,7 +22,7 @@ public class AdminApiTests
             File.Copy(file, Path.Combine(_models, Path.GetFileName(file)));
         }
         _server = new SupervisionServer(new Dictionary<string, string?> { ["Supervision:ModelsDirectory"] = _models });
-        _client = _server.NewClient();
+        _client = await _server.ClientAsync(TestUsers.Admin);
     }
 
     [TearDown]

@@ -21,6 +21,7 @@ public class ClickHouseBackendTests
             ["Storage:ClickHouse:ConnectionString"] = $"Host={url.Host};Port={url.Port};Database={database}",
         });
         using var client = server.NewClient();
+        using var analyst = await server.ClientAsync(TestUsers.Analyst35);
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         try
         {
@@ -31,7 +32,7 @@ public class ClickHouseBackendTests
             var from = Uri.EscapeDataString(start.AddMinutes(-1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             var top = await SupervisionServer.EventuallyAsync(async () =>
             {
-                var body = await client.GetStringAsync($"/api/v1/risk/top?region=35&from={from}");
+                var body = await analyst.GetStringAsync($"/api/v1/risk/top?region=35&from={from}");
                 var items = JsonDocument.Parse(body).RootElement.GetProperty("items");
                 return items.GetArrayLength() > 0 && items[0].GetProperty("reports").GetInt64() == 25 ? body : null;
             }, TimeSpan.FromSeconds(30), "the top query to see the enterprise and its 25 reports in ClickHouse");

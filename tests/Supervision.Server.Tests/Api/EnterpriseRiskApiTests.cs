@@ -12,18 +12,21 @@ public class EnterpriseRiskApiTests
     private const string Enterprise = "91110000600037341L";
     private SupervisionServer _server = null!;
     private HttpClient _client = null!;
+    private HttpClient _reader = null!;
 
     [OneTimeSetUp]
-    public void StartServer()
+    public async Task StartServer()
     {
         _server = new SupervisionServer();
         _client = _server.NewClient();
+        _reader = await _server.ClientAsync(TestUsers.Supervisor);
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
         _client.Dispose();
+        _reader.Dispose();
         _server.Dispose();
     }
 
@@ -40,7 +43,7 @@ public class EnterpriseRiskApiTests
         // the alert at minute 10 can only keep or worsen it. Grade changes reach the store in batches.
         var risk = await SupervisionServer.EventuallyAsync(async () =>
         {
-            using var reply = await _client.GetAsync($"/api/v1/enterprises/{Enterprise}/risk");
+            using var reply = await _reader.GetAsync($"/api/v1/enterprises/{Enterprise}/risk");
             return reply.StatusCode == HttpStatusCode.OK && await reply.Content.ReadFromJsonAsync<JsonElement>() is { } body && body.GetProperty("history").GetArrayLength() >= 1
                 ? (object)body : null;
         }, TimeSpan.FromSeconds(20), "a stored grade change");
@@ -62,7 +65,7 @@ public class EnterpriseRiskApiTests
     [Test]
     public async Task GetRisk_MalformedUscc_Is400NamingTheId()
     {
-        using var response = await _client.GetAsync("/api/v1/enterprises/91350100M000100Y44/risk");
+        using var response = await _reader.GetAsync("/api/v1/enterprises/91350100M000100Y44/risk");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(problem.GetProperty("errors").GetProperty("id")[0].GetString(), Does.Contain("check character"));
@@ -71,7 +74,7 @@ public class EnterpriseRiskApiTests
     [Test]
     public async Task GetRisk_UnknownEnterprise_Is404()
     {
-        using var response = await _client.GetAsync("/api/v1/enterprises/91350100M000100Y43/risk");
+        using var response = await _reader.GetAsync("/api/v1/enterprises/91350100M000100Y43/risk");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 }

@@ -13,18 +13,21 @@ public class ReportsApiTests
     private const string Enterprise = "91350100M000100Y43";
     private SupervisionServer _server = null!;
     private HttpClient _client = null!;
+    private HttpClient _reader = null!;
 
     [OneTimeSetUp]
-    public void StartServer()
+    public async Task StartServer()
     {
         _server = new SupervisionServer(new Dictionary<string, string?> { ["Supervision:MaxBodyBytes"] = "65536" });
         _client = _server.NewClient();
+        _reader = await _server.ClientAsync(TestUsers.Supervisor);
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
         _client.Dispose();
+        _reader.Dispose();
         _server.Dispose();
     }
 
@@ -40,7 +43,7 @@ public class ReportsApiTests
     {
         var received = new List<JsonElement>();
         var firstAlert = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_server.BaseAddress, "/hubs/alerts?region=3501")).Build();
+        await using var hub = await _server.HubAsync(TestUsers.Supervisor, "3501");
         hub.On<JsonElement>("alert", alert =>
         {
             lock (received)
@@ -92,7 +95,7 @@ public class ReportsApiTests
 
         var stored = await SupervisionServer.EventuallyAsync(async () =>
         {
-            var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=3501&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
+            var list = await _reader.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=3501&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
             return list.EnumerateArray().FirstOrDefault(a => a.GetProperty("alertId").GetString() == alertId) is { ValueKind: JsonValueKind.Object } found && found.GetProperty("count").GetInt32() == 2
                 ? (object)found : null;
         }, TimeSpan.FromSeconds(10), "the alert in history");
@@ -120,7 +123,7 @@ public class ReportsApiTests
 
         var alert = (JsonElement)await SupervisionServer.EventuallyAsync(async () =>
         {
-            var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=350104&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
+            var list = await _reader.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?region=350104&from={Uri.EscapeDataString(start.AddHours(-1).ToString("O"))}");
             return list.EnumerateArray().FirstOrDefault(a => a.GetProperty("enterpriseId").GetString() == enterprise) is { ValueKind: JsonValueKind.Object } found ? (object)found : null;
         }, TimeSpan.FromSeconds(10), $"the {sector} alert");
         Assert.That(alert.GetProperty("ruleId").GetString(), Is.EqualTo(rule));
@@ -139,10 +142,10 @@ public class ReportsApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await SupervisionServer.EventuallyAsync(async () =>
         {
-            var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=11&from=" + Uri.EscapeDataString(start.ToString("O")));
+            var list = await _reader.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=11&from=" + Uri.EscapeDataString(start.ToString("O")));
             return list.GetArrayLength() > 0 ? (object)list : null;
         }, TimeSpan.FromSeconds(10), "the Beijing alert");
-        var fujian = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=35&from=" + Uri.EscapeDataString(start.ToString("O")));
+        var fujian = await _reader.GetFromJsonAsync<JsonElement>("/api/v1/alerts?region=35&from=" + Uri.EscapeDataString(start.ToString("O")));
         Assert.That(fujian.EnumerateArray().Any(a => a.GetProperty("region").GetString()!.StartsWith("11", StringComparison.Ordinal)), Is.False);
     }
 
@@ -226,7 +229,7 @@ public class ReportsApiTests
     [TestCase("from=yesterday", "from")]
     public async Task GetAlerts_BadParameter_Is400NamingIt(string query, string parameter)
     {
-        using var response = await _client.GetAsync("/api/v1/alerts?" + query);
+        using var response = await _reader.GetAsync("/api/v1/alerts?" + query);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(problem.GetProperty("errors").TryGetProperty(parameter, out _), Is.True, problem.ToString());

@@ -11,8 +11,8 @@ namespace Supervision.Server.Tests.Api;
 public class RiskApiTests
 {
     private const string Enterprise = "91350100M000100Y43";
-    private const string AnalystKey = "analyst-key-0123456789";
-    private const string SupervisorKey = "supervisor-key-0123456789";
+    private const string AnalystKey = TestUsers.Analyst35;
+    private const string SupervisorKey = TestUsers.Supervisor35;
     private const string Phone = "13912345678";
     private SupervisionServer _server = null!;
     private HttpClient _client = null!;
@@ -21,16 +21,7 @@ public class RiskApiTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _server = new SupervisionServer(new Dictionary<string, string?>
-        {
-            ["Analysts:Keys:0:Name"] = "ana",
-            ["Analysts:Keys:0:Key"] = AnalystKey,
-            ["Analysts:Keys:0:Role"] = "analyst",
-            ["Analysts:Keys:1:Name"] = "sam",
-            // The supervisor's key is configured by its SHA-256 only.
-            ["Analysts:Keys:1:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(SupervisorKey))),
-            ["Analysts:Keys:1:Role"] = "supervisor",
-        });
+        _server = new SupervisionServer();
         _client = _server.NewClient();
         _start = DateTimeOffset.UtcNow.AddHours(-2);
         var series = SupervisionServer.ViolatingSeries(Enterprise, "350102", _start, 40, device: Phone);
@@ -70,6 +61,7 @@ public class RiskApiTests
         var json = await GetJsonAsync(path);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.apache.arrow.stream"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(AnalystKey));
 
         using var response = await _client.SendAsync(request);
 
@@ -109,7 +101,9 @@ public class RiskApiTests
     [TestCase("/api/v1/alerts?region=35'--", "region")]
     public async Task Get_BadParameter_Is400NamingIt(string path, string parameter)
     {
-        using var response = await _client.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(AnalystKey));
+        using var response = await _client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -143,14 +137,14 @@ public class RiskApiTests
 
         var record = await SupervisionServer.EventuallyAsync(async () =>
         {
-            var audit = await GetJsonAsync("/api/v1/risk/audit?caller=ana&limit=1000", SupervisorKey);
+            var audit = await GetJsonAsync("/api/v1/risk/audit?caller=analyst-35&limit=1000", SupervisorKey);
             return audit.GetProperty("items").EnumerateArray()
                 .Where(r => r.GetProperty("query").GetString()!.Contains(Uri.EscapeDataString(marker), StringComparison.Ordinal) || r.GetProperty("query").GetString()!.Contains(marker, StringComparison.Ordinal))
                 .Select(r => (JsonElement?)r).FirstOrDefault() is { } found ? found.ToString() : null;
         }, TimeSpan.FromSeconds(10), "the audit record of the query");
 
         var parsed = JsonDocument.Parse(record).RootElement;
-        Assert.That(parsed.GetProperty("caller").GetString(), Is.EqualTo("ana"));
+        Assert.That(parsed.GetProperty("caller").GetString(), Is.EqualTo("analyst-35"));
         Assert.That(parsed.GetProperty("role").GetString(), Is.EqualTo("analyst"));
         Assert.That(parsed.GetProperty("rows").GetInt64(), Is.EqualTo(1));
         Assert.That(parsed.GetProperty("masked").GetBoolean(), Is.True);
@@ -158,25 +152,29 @@ public class RiskApiTests
     }
 
     [Test]
-    public async Task GetAudit_AnalystRole_Is403()
+    public async Task GetAudit_AnalystRole_Is403NamingTheRoleNeeded()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/risk/audit");
-        request.Headers.Add("X-Analyst-Key", AnalystKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(AnalystKey));
 
         using var response = await _client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("this needs one of the roles supervisor; you are 'analyst-35' (analyst)"));
     }
 
     [Test]
-    public async Task Get_UnknownKey_Is401()
+    public async Task Get_OldAnalystKeyHeader_Is401SayingHowToMove()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/risk/top");
-        request.Headers.Add("X-Analyst-Key", "not-a-key-of-anyone");
+        request.Headers.Add("X-Analyst-Key", "analyst-key-0123456789");
 
         using var response = await _client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.That(problem.GetProperty("detail").GetString(), Does.StartWith("X-Analyst-Key is no longer accepted: analyst keys were replaced by personal access tokens"));
     }
 
     [Test]
@@ -185,13 +183,13 @@ public class RiskApiTests
         var alerts = await GetJsonAsync($"/api/v1/alerts?region=3501&from={Iso(_start.AddHours(-1))}");
         var id = alerts.EnumerateArray().First(a => a.GetProperty("enterpriseId").GetString() == Enterprise).GetProperty("alertId").GetString()!;
 
-        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", null), Is.EqualTo(HttpStatusCode.Forbidden), "the public may watch, not acknowledge");
-        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", "not-a-configured-key-at-all"), Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That(await PostStatusAsync("/api/v1/alerts/al-XYZ/acknowledge", AnalystKey), Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await PostStatusAsync("/api/v1/alerts/al-0000000000000000/acknowledge", AnalystKey), Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", null), Is.EqualTo(HttpStatusCode.Unauthorized), "nobody acknowledges without signing in");
+        Assert.That(await PostStatusAsync($"/api/v1/alerts/{id}/acknowledge", AnalystKey), Is.EqualTo(HttpStatusCode.Forbidden), "analysts query, inspectors act");
+        Assert.That(await PostStatusAsync("/api/v1/alerts/al-XYZ/acknowledge", TestUsers.Inspector3501), Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await PostStatusAsync("/api/v1/alerts/al-0000000000000000/acknowledge", TestUsers.Inspector3501), Is.EqualTo(HttpStatusCode.NotFound));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/alerts/{id}/acknowledge");
-        request.Headers.Add("X-Analyst-Key", AnalystKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(TestUsers.Inspector3501));
         using var response = await _client.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var acknowledged = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -209,8 +207,8 @@ public class RiskApiTests
         }, TimeSpan.FromSeconds(10), "the acknowledgement in history and statistics");
         await SupervisionServer.EventuallyAsync(async () =>
         {
-            var audit = await GetJsonAsync("/api/v1/risk/audit?caller=ana&limit=1000", SupervisorKey);
-            return audit.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("query").GetString() == $"POST /api/v1/alerts/{id}/acknowledge") ? "audited" : null;
+            var audit = await GetJsonAsync("/api/v1/risk/audit?caller=inspector-3501&limit=1000", SupervisorKey);
+            return audit.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("query").GetString() == $"POST /api/v1/alerts/{id}/acknowledge -> 200") ? "audited" : null;
         }, TimeSpan.FromSeconds(10), "the acknowledgement in the audit trail");
     }
 
@@ -219,19 +217,16 @@ public class RiskApiTests
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (key is not null)
         {
-            request.Headers.Add("X-Analyst-Key", key);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(key));
         }
         using var response = await _client.SendAsync(request);
         return response.StatusCode;
     }
 
-    private async Task<JsonElement> GetJsonAsync(string path, string? key = null)
+    private async Task<JsonElement> GetJsonAsync(string path, string key = AnalystKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (key is not null)
-        {
-            request.Headers.Add("X-Analyst-Key", key);
-        }
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _server.TokenAsync(key));
         using var response = await _client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);

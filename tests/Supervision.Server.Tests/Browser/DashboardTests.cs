@@ -39,54 +39,100 @@ public class DashboardTests
         _server.Dispose();
     }
 
-    [Test]
-    public async Task Dashboard_ViolatingReportPosted_AlertAppearsWithoutConsoleErrors()
+    private async Task<IPage> SignedInPageAsync(string user, List<string>? problems = null)
     {
         var page = await _browser.NewPageAsync();
-        var problems = new List<string>();
-        page.Console += (_, message) =>
+        if (problems is not null)
         {
-            if (message.Type is "error" or "warning")
+            page.Console += (_, message) =>
             {
-                problems.Add($"console {message.Type}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => problems.Add("page error: " + error);
-
+                if (message.Type is "error" or "warning")
+                {
+                    problems.Add($"console {message.Type}: {message.Text}");
+                }
+            };
+            page.PageError += (_, error) => problems.Add("page error: " + error);
+        }
         await page.GotoAsync(_server.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator("#signin")).ToBeVisibleAsync();
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", TestUsers.Password);
+        await page.ClickAsync("#signin button[type=submit]");
         await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        return page;
+    }
 
+    private async Task PostAsync(string enterprise, string region, string device)
+    {
         using var client = _server.NewClient();
-        var content = new StringContent(SupervisionServer.ViolatingSeries("91110000600037341L", "110105", DateTimeOffset.UtcNow.AddHours(-1), 11, "F-42"), Encoding.UTF8);
+        var content = new StringContent(SupervisionServer.ViolatingSeries(enterprise, region, DateTimeOffset.UtcNow.AddHours(-1), 11, device), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         using var response = await client.PostAsync("/api/v1/reports", content);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+    }
 
-        var row = page.Locator("#alerts tbody tr", new() { HasText = "91110000600037341L" });
+    [Test]
+    public async Task Dashboard_SignedInSupervisor_ViolatingReportAppearsWithoutConsoleErrors()
+    {
+        var problems = new List<string>();
+        var page = await SignedInPageAsync(TestUsers.Supervisor, problems);
+
+        await PostAsync("91110000600037341L", "110105", "F-42");
+
+        var row = page.Locator("#alerts tbody tr", new() { HasText = "F-42" });
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("warning");
         await Assertions.Expect(row).ToContainTextAsync("110105");
         await Assertions.Expect(row).ToContainTextAsync("frozen store F-42 at -12.5 °C, above -18 °C for 10 min");
+        await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("supervisor (supervisor · whole country)");
         Assert.That(problems, Is.Empty);
     }
 
     [Test]
-    public async Task Dashboard_OtherJurisdiction_DoesNotShowAlert()
+    public async Task Dashboard_Opens_OnSignInPageAndWrongPasswordSaysSo()
     {
         var page = await _browser.NewPageAsync();
-        await page.GotoAsync(new Uri(_server.BaseAddress, "/?region=44").ToString());
-        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await page.GotoAsync(_server.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
 
+        await page.FillAsync("#username", TestUsers.Analyst35);
+        await page.FillAsync("#password", "not the password");
+        await page.ClickAsync("#signin button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#signin-error")).ToHaveTextAsync("the user name or password is wrong");
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
+    }
+
+    [Test]
+    public async Task Dashboard_Inspector3501_SeesOnly3501RefusedElsewhereAndSignsOut()
+    {
+        var problems = new List<string>();
+        var page = await SignedInPageAsync(TestUsers.Inspector3501, problems);
+
+        await PostAsync("91110000600037341L", "110105", "F-51");
+        await PostAsync("91350100M000100Y43", "350102", "F-52");
+
+        // Both alerts exist (a whole-country supervisor's page shows the Beijing one); the 3501 inspector's shows only Fuzhou's.
+        var supervisor = await SignedInPageAsync(TestUsers.Supervisor);
+        await Assertions.Expect(supervisor.Locator("#alerts tbody tr", new() { HasText = "F-51" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#alerts tbody tr", new() { HasText = "F-52" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#alerts tbody tr", new() { HasText = "F-51" })).ToHaveCountAsync(0);
+        Assert.That(await page.Locator("#alerts tbody tr td:nth-child(4)").AllTextContentsAsync(), Is.Not.Empty.And.All.StartsWith("3501"));
+
+        // From the page's console: the hub refuses another region, and the connection keeps its own.
+        var refusal = await page.EvaluateAsync<string>("() => supervision.connection.invoke('Watch', '11').then(() => 'accepted', e => e.message)");
+        Assert.That(refusal, Does.Contain("region '11' is outside your jurisdiction (3501)"));
+        var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('supervision.session')).accessToken");
+
+        await page.ClickAsync("#signout");
+
+        await Assertions.Expect(page.Locator("#signin")).ToBeVisibleAsync();
+        Assert.That(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('supervision.session')"), Is.Null);
         using var client = _server.NewClient();
-        var content = new StringContent(SupervisionServer.ViolatingSeries("91350100M000100Y43", "350102", DateTimeOffset.UtcNow.AddHours(-1), 11, "F-43"), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        using var response = await client.PostAsync("/api/v1/reports", content);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-
-        // A page watching Fujian sees it, so the alert was broadcast; the Guangdong page must not.
-        var fujian = await _browser.NewPageAsync();
-        await fujian.GotoAsync(new Uri(_server.BaseAddress, "/?region=35").ToString());
-        await Assertions.Expect(fujian.Locator("#alerts tbody tr", new() { HasText = "F-43" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
-        await Assertions.Expect(page.Locator("#alerts tbody tr", new() { HasText = "F-43" })).ToHaveCountAsync(0);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var afterSignOut = await client.SendAsync(request);
+        Assert.That(afterSignOut.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the signed-out token no longer works");
+        Assert.That(problems, Is.Empty);
     }
 }

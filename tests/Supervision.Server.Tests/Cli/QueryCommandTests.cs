@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Apache.Arrow.Ipc;
 using Supervision.Cli;
@@ -14,6 +15,7 @@ public class QueryCommandTests
     private SupervisionServer _server = null!;
     private string _from = "";
     private string _directory = "";
+    private string _token = "";
 
     [OneTimeSetUp]
     public async Task StartServer()
@@ -24,6 +26,11 @@ public class QueryCommandTests
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         _from = start.AddMinutes(-5).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         using var client = _server.NewClient();
+        // An analyst's script runs with a personal access token, created once while signed in.
+        using var analyst = await _server.ClientAsync(TestUsers.Analyst35);
+        using var created = await analyst.PostAsync("/api/v1/auth/tokens", JsonContent.Create(new { name = "query command tests" }));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        _token = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
         using var response = await client.PostAsync("/api/v1/reports", new StringContent(SupervisionServer.ViolatingSeries(Enterprise, "350102", start, 30), Encoding.UTF8, "application/x-ndjson"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await SupervisionServer.EventuallyAsync(async () =>
@@ -79,8 +86,17 @@ public class QueryCommandTests
         Assert.That(log, Does.Contain("supervision query: cannot reach http://127.0.0.1:1/: "));
     }
 
+    [Test]
+    public async Task Run_UnknownToken_ExitsOneSayingWhy()
+    {
+        var (code, _, log) = await CliAsync("query", "top", "--server", _server.BaseAddress.ToString(), "--key", "spat_not-a-token");
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(log, Does.Contain("supervision query: 401 Unauthorized: the personal access token is not known"));
+    }
+
     private Task<(int Code, string Output, string Log)> RunAsync(params string[] args) =>
-        CliAsync(["query", args[0], "--server", _server.BaseAddress.ToString(), .. args[1..]]);
+        CliAsync(["query", args[0], "--server", _server.BaseAddress.ToString(), "--key", _token, .. args[1..]]);
 
     private static async Task<(int Code, string Output, string Log)> CliAsync(params string[] args)
     {

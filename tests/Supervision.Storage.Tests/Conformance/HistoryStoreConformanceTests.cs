@@ -216,6 +216,40 @@ public class HistoryStoreConformanceTests(string backend)
     }
 
     [Test]
+    public async Task QueryAlerts_OneEnterprise_OnlyItsAlerts()
+    {
+        var alerts = await _store.QueryAlertsAsync(new AlertQuery(T0, End, "", 10) { EnterpriseId = E2 }, CancellationToken.None);
+
+        Assert.That(alerts.Select(a => a.AlertId), Is.EqualTo(new[] { "a-2" }));
+    }
+
+    [Test]
+    public async Task QueryAlerts_SectorSet_OnlyThoseSectors()
+    {
+        var food = await _store.QueryAlertsAsync(new AlertQuery(T0, End, "", 10) { Sectors = [Sector.Food, Sector.Drug] }, CancellationToken.None);
+        var equipment = await _store.QueryAlertsAsync(new AlertQuery(T0, End, "", 10) { Sectors = [Sector.Equipment] }, CancellationToken.None);
+
+        Assert.That(food.Select(a => a.AlertId), Is.EqualTo(new[] { "a-3", "a-1" }));
+        Assert.That(equipment.Select(a => a.AlertId), Is.EqualTo(new[] { "a-2" }));
+    }
+
+    [Test]
+    public async Task QueryTopRisk_SectorSet_OnlyThoseSectors()
+    {
+        var top = await _store.QueryTopRiskAsync(new TopRiskQuery(Scope.Everywhere with { Sectors = [Sector.Equipment, Sector.Agri] }, T0, End, 10, 0), CancellationToken.None);
+
+        Assert.That(top.Select(t => t.EnterpriseId), Is.EqualTo(new[] { E2 }));
+    }
+
+    [Test]
+    public async Task QueryHeat_SectorSet_OnlyThoseSectors()
+    {
+        var heat = await _store.QueryHeatAsync(new HeatQuery("", T0, End, 2) { Sectors = [Sector.Food] }, CancellationToken.None);
+
+        Assert.That(heat.Select(c => (c.Region, c.Sector)), Is.EqualTo(new[] { ("35", Sector.Food) }));
+    }
+
+    [Test]
     public async Task QueryTimeline_Enterprise_EveryKindNewestFirst()
     {
         var timeline = await _store.QueryTimelineAsync(new TimelineQuery(E1, T0, End, 100, 0), CancellationToken.None);
