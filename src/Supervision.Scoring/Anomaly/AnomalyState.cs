@@ -1,7 +1,7 @@
 namespace Supervision.Scoring.Anomaly;
 
 /// <summary>
-/// Per-series state of <see cref="OnlineAnomalyDetector"/>: one plain struct of fixed size (about 1.2 KB, the
+/// Per-series state of <see cref="OnlineAnomalyDetector"/>: one plain struct of fixed size (1.4 KB, the
 /// daily and weekly profiles inline), so the engine keeps one per series in an array, updates it in place without
 /// allocating, and snapshots it with <see cref="WriteTo"/> and <see cref="ReadFrom"/>. <c>default</c> is a series
 /// that has seen nothing.
@@ -91,7 +91,7 @@ public struct AnomalyState
     /// <summary>What made the last reading unusual; <see cref="AnomalyKind.None"/> when its score was 0.</summary>
     public readonly AnomalyKind Kind => LastKind;
 
-    /// <summary>Writes the state: a version byte, then every field in a fixed order (1,290 bytes).</summary>
+    /// <summary>Writes the state: a version byte, then every field in a fixed order (1,372 bytes).</summary>
     public readonly void WriteTo(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -278,6 +278,7 @@ public class OnlineAnomalyDetectorTests
         buffer.Position = 0;
         var restored = AnomalyState.ReadFrom(new BinaryReader(buffer));
         Assert.That(buffer.Position, Is.EqualTo(buffer.Length));
+        Assert.That(buffer.Length, Is.EqualTo(1372), "a fixed size, whatever the series' length");
         for (var t = 4000; t < values.Length; t++)
         {
             var at = Start + TimeSpan.FromMinutes(t);
