@@ -40,7 +40,7 @@ public class SupervisionCliTests
 
     [TestCase("simulate", "--enterprises <N>  simulated enterprises [default: 100]")]
     [TestCase("train", "--trees <N>        boosted trees [default: 100]")]
-    [TestCase("detect", "--evaluate       instead, run the detector over labelled simulator series and write its card")]
+    [TestCase("detect", "--corpus <DIR>   real labelled corpus for --evaluate [default: tests/anomaly-corpus]")]
     public async Task Run_Help_PrintsOptionsWithDefaultsAndExitsZero(string verb, string line)
     {
         var run = await Cli.RunAsync(verb, "--help");

@@ -5,22 +5,26 @@ using Supervision.Scoring.Anomaly;
 namespace Supervision.Cli.Commands;
 
 /// <summary>
-/// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass,
-/// or (<c>--evaluate</c>) measures the detector on labelled simulator series and writes its card. Options in <see cref="Verbs.DetectVerb"/>.
+/// <c>supervision detect</c>: scores a <c>timestamp,value</c> CSV with the streaming anomaly detector in one pass
+/// (<see cref="SeriesCsvScorer"/>), or (<c>--evaluate</c>) measures the detector on the real labelled corpus and on
+/// simulator series (<see cref="AnomalyEvaluation"/>) and writes its card. This class only reads arguments and
+/// moves files; options are in <see cref="Verbs.DetectVerb"/>.
 /// </summary>
 public static class DetectCommand
 {
-    private const int MaxReported = 20;
+    /// <summary>Either <see cref="Evaluate"/> (with its card, corpus, series, days and seed) or score <see cref="Input"/> into <see cref="Output"/>.</summary>
+    public sealed record Settings(bool Evaluate, string? Input, string? Output, string Card, string Corpus, int Series, int Days, int Seed);
 
-    /// <summary>Either <see cref="Evaluate"/> (with its card, series, days and seed) or score <see cref="Input"/> into <see cref="Output"/>.</summary>
-    public sealed record Settings(bool Evaluate, string? Input, string? Output, string Card, int Series, int Days, int Seed);
+    // Three days of the demo feed: about 3,000 device-days, enough to count alerts per 1,000 device-hours.
+    private const int DemoHours = 72;
 
     public static int Run(Settings settings, TextWriter log, TimeProvider clock)
     {
-        var (evaluate, input, output, card, series, days, seed) = settings;
+        ArgumentNullException.ThrowIfNull(settings);
+        var (evaluate, input, output, card, corpus, series, days, seed) = settings;
         if (evaluate)
         {
-            return Evaluate(series, days, seed, card, log, clock);
+            return Evaluate(corpus, series, days, seed, card, log, clock);
         }
         if (input is null || output is null)
         {
@@ -33,120 +37,71 @@ public static class DetectCommand
         return Score(input, output, log);
     }
 
-    private static int Evaluate(int series, int days, int seed, string card, TextWriter log, TimeProvider clock)
+    private static int Evaluate(string corpus, int series, int days, int seed, string card, TextWriter log, TimeProvider clock)
     {
-        var options = new AnomalyOptions();
-        log.WriteLine($"detect: evaluating on {series} simulated series of {days} days (seed {seed})");
-        var result = AnomalyEvaluation.Run(series, days, seed, options);
-        foreach (var k in result.Kinds)
+        if (!Directory.Exists(corpus))
         {
-            log.WriteLine(FormattableString.Invariant($"detect:   {k.Kind,-12} recall {k.Recall:0.000} ({k.Detected}/{k.Events}), median delay {k.MedianDelayMinutes:0} min"));
+            throw new UsageException($"--corpus {corpus} does not exist (run from the repository root, or name the directory)");
         }
-        log.WriteLine(FormattableString.Invariant($"detect: precision {result.Precision:0.000} ({result.TrueAlarms}/{result.Alarms} alarms), recall {result.Recall:0.000}"));
+        var options = new AnomalyOptions();
+        var real = SkabCorpus.Load(corpus);
+        log.WriteLine($"detect: evaluating on {real.Count} real series from {corpus} and {series} simulated series of {days} days (seed {seed})");
+        var result = AnomalyEvaluation.Run(real, series, days, seed, options, DemoHours);
+        foreach (var (name, e) in new[] { ("new", result.Current), ("before", result.Previous) })
+        {
+            foreach (var c in new[] { e.Real, e.Simulated })
+            {
+                log.WriteLine(FormattableString.Invariant(
+                    $"detect: {name,-6} {c.Corpus,-12} score at 0.9 {c.At(0.9).Normalised,6:0.0}, best {c.Best.Score.Normalised,6:0.0} at {c.Best.Threshold:0.##}; windows {c.At(0.9).Detected}/{c.At(0.9).Windows}; normal readings ≥ 0.9: {c.FalsePositiveRate09:0.#####}"));
+            }
+        }
+        log.WriteLine(FormattableString.Invariant(
+            $"detect: engine on the demo feed: {result.Demo.PerThousandDeviceHours:0.0} anomaly alerts per 1,000 device-hours, {result.Demo.UnexplainedPerThousandDeviceHours:0.00} away from injected excursions"));
         var directory = Path.GetDirectoryName(Path.GetFullPath(card))!;
         Directory.CreateDirectory(directory);
         var temporary = card + ".tmp";
-        File.WriteAllText(temporary, AnomalyEvaluation.Card(result, options, clock.GetUtcNow()));
+        File.WriteAllText(temporary, AnomalyCard.Write(result, options, clock.GetUtcNow()));
         File.Move(temporary, card, overwrite: true);
         log.WriteLine($"detect: card written to {card}");
         return 0;
     }
 
-    // One pass: each row is parsed, scored and written before the next is read. Output goes to a temporary file
-    // that replaces the target only when every row was good.
+    // The output goes to a temporary file that replaces the target only when every row was read.
     private static int Score(string input, string output, TextWriter log)
     {
-        var detector = new OnlineAnomalyDetector(new AnomalyOptions());
-        var state = default(AnomalyState);
+        var scorer = new SeriesCsvScorer(new OnlineAnomalyDetector(new AnomalyOptions()));
         var temporary = output + ".tmp";
-        var errors = 0;
-        var rows = 0;
+        SeriesScoringResult result;
         using (var reader = new StreamReader(input))
         using (var writer = new StreamWriter(temporary))
         {
-            var header = reader.ReadLine();
-            if (header is null || !IsHeader(header))
-            {
-                log.WriteLine($"detect: {input} line 1: expected the header 'timestamp,value', got '{Shorten(header ?? "(empty file)")}'");
-                writer.Close();
-                File.Delete(temporary);
-                return 1;
-            }
-            writer.WriteLine("timestamp,value,anomaly_score");
-            var line = 1;
-            DateTimeOffset previous = DateTimeOffset.MinValue;
-            var previousLine = 0;
-            while (reader.ReadLine() is { } text)
-            {
-                line++;
-                if (text.Length == 0)
-                {
-                    continue;
-                }
-                var problem = Parse(text, out var timestampText, out var at, out var valueText, out var value);
-                if (problem is null && at < previous)
-                {
-                    problem = $"timestamp {timestampText} is earlier than line {previousLine}'s";
-                }
-                if (problem is not null)
-                {
-                    if (++errors <= MaxReported)
-                    {
-                        log.WriteLine($"detect: {input} line {line}: {problem}");
-                    }
-                    continue;
-                }
-                previous = at;
-                previousLine = line;
-                var score = detector.Update(ref state, value);
-                writer.Write(timestampText);
-                writer.Write(',');
-                writer.Write(valueText);
-                writer.Write(',');
-                writer.WriteLine(score.ToString("0.######", CultureInfo.InvariantCulture));
-                rows++;
-            }
+            result = scorer.Score(reader, writer);
         }
-        if (errors > 0)
+        if (!result.Ok)
         {
             File.Delete(temporary);
-            log.WriteLine($"detect: {errors} bad row{(errors == 1 ? "" : "s")}{(errors > MaxReported ? $" (first {MaxReported} shown)" : "")}; nothing written");
+            foreach (var problem in result.Problems)
+            {
+                log.WriteLine($"detect: {input} {problem}");
+            }
+            log.WriteLine($"detect: {result.BadRows} bad row{(result.BadRows == 1 ? "" : "s")}{(result.BadRows > SeriesCsvScorer.MaxReported ? $" (first {SeriesCsvScorer.MaxReported} shown)" : "")}; nothing written");
             return 1;
         }
         File.Move(temporary, output, overwrite: true);
-        log.WriteLine($"detect: {rows} readings scored into {output}");
+        if (result.Backwards > 0)
+        {
+            log.WriteLine($"detect: {input}: {Count(result.Backwards, "timestamp")} earlier than a row before {(result.Backwards == 1 ? "it" : "them")} ({Lines(result.BackwardLines, result.Backwards)}): scored in file order");
+        }
+        if (result.Missing > 0)
+        {
+            log.WriteLine($"detect: {input}: {Count(result.Missing, "missing value")} ({Lines(result.MissingLines, result.Missing)}): scored 0");
+        }
+        log.WriteLine(result.Readings == 0 ? $"detect: {input} has no readings; wrote the header to {output}" : $"detect: {result.Readings} readings scored into {output}");
         return 0;
     }
 
-    private static bool IsHeader(string header)
-    {
-        var parts = header.Split(',');
-        return parts.Length == 2
-            && string.Equals(parts[0].Trim().Trim('"'), "timestamp", StringComparison.OrdinalIgnoreCase)
-            && string.Equals(parts[1].Trim().Trim('"'), "value", StringComparison.OrdinalIgnoreCase);
-    }
+    private static string Count(long n, string what) => n.ToString("N0", CultureInfo.InvariantCulture) + " " + what + (n == 1 ? "" : "s");
 
-    private static string? Parse(string text, out string timestampText, out DateTimeOffset at, out string valueText, out double value)
-    {
-        at = default;
-        value = 0;
-        var comma = text.IndexOf(',', StringComparison.Ordinal);
-        timestampText = comma < 0 ? text : text[..comma].Trim();
-        valueText = comma < 0 ? "" : text[(comma + 1)..].Trim();
-        if (comma < 0 || valueText.Contains(',', StringComparison.Ordinal))
-        {
-            return $"expected 2 fields 'timestamp,value', got '{Shorten(text)}'";
-        }
-        if (!DateTimeOffset.TryParse(timestampText.Trim('"'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out at))
-        {
-            return $"'{Shorten(timestampText)}' is not a timestamp (use ISO 8601, e.g. 2026-11-27T09:00:00+08:00)";
-        }
-        if (!double.TryParse(valueText.Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
-        {
-            return $"'{Shorten(valueText)}' is not a number";
-        }
-        return null;
-    }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    private static string Lines(IReadOnlyList<long> lines, long total) =>
+        (lines.Count == 1 ? "line " : "lines ") + string.Join(", ", lines) + (total > lines.Count ? ", …" : "");
 }

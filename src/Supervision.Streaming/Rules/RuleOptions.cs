@@ -129,6 +129,10 @@ public sealed class RuleOptions
         {
             return "Rules:AnomalyResolveScore must be above 0 and below Rules:AnomalyAlertScore, which must be at most 1";
         }
+        if (Anomaly.Validate("Rules:Anomaly") is { } anomaly)
+        {
+            return anomaly;
+        }
         if (Grading.Validate() is { } grading)
         {
             return grading;

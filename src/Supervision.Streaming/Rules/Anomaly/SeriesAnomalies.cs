@@ -15,6 +15,9 @@ namespace Supervision.Streaming.Rules.Anomaly;
 /// </summary>
 public abstract class SeriesAnomalies : Rule
 {
+    /// <inheritdoc/>
+    public override int StateVersion => 2;
+
     private readonly SubjectStates<Series>[] _states = new SubjectStates<Series>[11];
     private OnlineAnomalyDetector? _detector;
 
@@ -28,9 +31,9 @@ public abstract class SeriesAnomalies : Rule
         var options = engine.Options;
         var detector = _detector ??= new OnlineAnomalyDetector(options.Anomaly);
         ref var series = ref States(report.Kind)[context.Subject];
+        var score = detector.Update(ref series.Detector, report.ObservedAt.UtcTicks, value);
         var expected = series.Detector.Expected;
-        var sigma = series.Detector.Sigma * 1.25;
-        var score = detector.Update(ref series.Detector, value);
+        var sigma = series.Detector.Sigma;
         if (score < options.AnomalyResolveScore)
         {
             engine.Alerts.Resolve(ref series.Alert);
@@ -40,12 +43,16 @@ public abstract class SeriesAnomalies : Rule
         {
             return;
         }
-        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
+        // The kind tells an inspector whether to send a technician for the probe or look at the store itself.
+        var kind = series.Detector.Kind;
+        var cause = kind.IsSensorFault() ? "a sensor fault" : "a process change";
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{what} {subject}: {metric} {value:0.##} is unusual: {kind.Describe()}, {cause} (expected about {expected:0.##} ± {sigma:0.##}; anomaly score {score:0.00})");
         ExplanationItem[] explanation =
         [
             new(metric, value, null, null),
             new("expected", Math.Round(expected, 3), null, null),
             new("anomalyScore", Math.Round(score, 4), options.AnomalyAlertScore, null),
+            new("sigma", Math.Round(sigma, 3), null, null),
         ];
         var firstSeen = engine.Alerts.IsOpen(series.Alert) ? engine.Alerts[series.Alert].FirstSeen : report.ObservedAt;
         engine.Alerts.Raise(ref series.Alert, context.Enterprise, new AlertDraft(ruleId, subject, Severity.Warning, summary, explanation, firstSeen, report.ObservedAt, report.Kind, Violation: false, Region: report.Region));
