@@ -49,6 +49,12 @@ public readonly record struct RegionCode
         return true;
     }
 
+    /// <summary>The code of <paramref name="value"/> (as <see cref="Value"/> gives it), known to be valid; throws <see cref="FormatException"/> otherwise.</summary>
+    public static RegionCode FromValue(int value) =>
+        value is >= 100000 and <= 999999 && Provinces.IndexOf((byte)(value / 10000)) >= 0
+            ? new RegionCode(value)
+            : throw new FormatException($"{value} is not a GB/T 2260 division code");
+
     /// <summary>Parses a code known to be valid; throws <see cref="FormatException"/> otherwise.</summary>
     public static RegionCode Parse(string text) =>
         TryParse(text, out var code, out var error) ? code : throw new FormatException(error);

@@ -399,18 +399,37 @@ public sealed class SupervisionEngine
             writer.Write(next);
         }
         writer.Write(_rules.Length);
-        using var section = new MemoryStream();
+        // Each rule's state is a section with its length in front, so a reader can skip a rule it does not run; the
+        // length is patched in after the section is written (no copy of the largest sections through memory).
+        var seekable = stream.CanSeek;
+        using var buffer = seekable ? null : new MemoryStream();
         foreach (var rule in _rules)
         {
-            section.SetLength(0);
-            using (var ruleWriter = new BinaryWriter(section, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                rule.Write(ruleWriter, _context);
-            }
             writer.Write(rule.Name);
             writer.Write(rule.StateVersion);
-            writer.Write((int)section.Length);
-            writer.Write(section.GetBuffer(), 0, (int)section.Length);
+            if (seekable)
+            {
+                writer.Write(0L);
+                writer.Flush();
+                var start = stream.Position;
+                rule.Write(writer, _context);
+                writer.Flush();
+                var end = stream.Position;
+                stream.Position = start - sizeof(long);
+                writer.Write(end - start);
+                writer.Flush();
+                stream.Position = end;
+            }
+            else
+            {
+                buffer!.SetLength(0);
+                using (var ruleWriter = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+                {
+                    rule.Write(ruleWriter, _context);
+                }
+                writer.Write(buffer.Length);
+                writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
         }
         writer.Write(Magic);
     }
@@ -468,18 +487,23 @@ public sealed class SupervisionEngine
             {
                 var name = reader.ReadString();
                 var version = reader.ReadInt32();
-                var bytes = reader.ReadBytes(reader.ReadInt32());
+                var length = reader.ReadInt64();
                 var rule = Array.Find(_rules, r => r.Name == name);
                 if (rule is null)
                 {
+                    Skip(stream, length);
                     continue;
                 }
                 if (version != rule.StateVersion)
                 {
                     throw new SnapshotException($"the snapshot holds state version {version} of rule '{name}'; this version of the rule reads version {rule.StateVersion}");
                 }
-                using var section = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+                using var section = new BinaryReader(new SectionStream(stream, length), System.Text.Encoding.UTF8, leaveOpen: true);
                 rule.Read(section, _context);
+                if (section.BaseStream.Position != length)
+                {
+                    throw new SnapshotException($"rule '{name}' read {section.BaseStream.Position} of the {length} bytes of its state");
+                }
             }
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
@@ -490,6 +514,25 @@ public sealed class SupervisionEngine
         catch (EndOfStreamException e)
         {
             throw new SnapshotException("the snapshot is cut short", e);
+        }
+    }
+
+    private static void Skip(Stream stream, long length)
+    {
+        if (stream.CanSeek)
+        {
+            stream.Seek(length, SeekOrigin.Current);
+            return;
+        }
+        var buffer = new byte[81920];
+        while (length > 0)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+            length -= read;
         }
     }
 }

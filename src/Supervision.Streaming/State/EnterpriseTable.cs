@@ -57,10 +57,12 @@ public sealed class EnterpriseTable
         _index.Clear();
         _rows.Clear();
         var count = reader.ReadInt32();
+        _index.EnsureCapacity(count);
+        _rows.Capacity = count;
         for (var i = 0; i < count; i++)
         {
             var id = EnterpriseId.Parse(reader.ReadString());
-            var region = RegionCode.Parse(reader.ReadInt32().ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+            var region = RegionCode.FromValue(reader.ReadInt32());
             Add(id, region, (Sector)reader.ReadByte());
         }
     }

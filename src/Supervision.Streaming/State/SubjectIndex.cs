@@ -52,7 +52,7 @@ public sealed class SubjectIndex
     public string SecondOf(int id) => _second[id];
 
     /// <summary>Where the subject's newest report was made (default before its first report).</summary>
-    public Domain.Identifiers.RegionCode RegionOf(int id) => _region[id] == 0 ? default : Domain.Identifiers.RegionCode.Parse(_region[id].ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+    public Domain.Identifiers.RegionCode RegionOf(int id) => _region[id] == 0 ? default : Domain.Identifiers.RegionCode.FromValue(_region[id]);
 
     /// <summary>Records where the subject's report was made.</summary>
     public void Located(int id, Domain.Identifiers.RegionCode region) => _region[id] = region.Value;
@@ -95,7 +95,9 @@ public sealed class SubjectIndex
         _free.Clear();
         var high = reader.ReadInt32();
         Array.Clear(_live);
+        EnsureCapacity(high);
         var count = reader.ReadInt32();
+        _index.EnsureCapacity(count);
         for (var i = 0; i < count; i++)
         {
             var id = reader.ReadInt32();

@@ -43,6 +43,7 @@ public sealed class SubjectStates<T>
         {
             count += subjects.IsLive(id) ? 1 : 0;
         }
+        writer.Write(subjects.Capacity);
         writer.Write(count);
         for (var id = 0; id < subjects.Capacity; id++)
         {
@@ -57,7 +58,9 @@ public sealed class SubjectStates<T>
     /// <summary>Reads what <see cref="Write"/> wrote.</summary>
     public void Read(BinaryReader reader, Func<BinaryReader, T> read)
     {
-        Array.Clear(_items);
+        // Sized once: these arrays can hold a million states of a kilobyte each.
+        var capacity = reader.ReadInt32();
+        _items = new T[Math.Max(16, capacity)];
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {

@@ -229,7 +229,7 @@ public sealed class TraceabilityRule : Rule, ITimedRule
                     PassedOn = reader.ReadDouble(),
                     PendingSince = reader.ReadInt64(),
                     Observed = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
-                    Region = Domain.Identifiers.RegionCode.Parse(reader.ReadInt32().ToString("D6", System.Globalization.CultureInfo.InvariantCulture)),
+                    Region = reader.ReadInt32() is var region and not 0 ? Domain.Identifiers.RegionCode.FromValue(region) : default,
                     BreakAlert = reader.ReadInt32(),
                     OriginAlert = reader.ReadInt32(),
                     QuantityAlert = reader.ReadInt32(),
