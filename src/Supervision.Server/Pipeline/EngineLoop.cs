@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Supervision.Domain.Alerts;
@@ -45,6 +46,11 @@ public sealed class EngineLoop : IDisposable
         _pipeline.Outputs.Subscribe(output => _last = output, error => Failure = "pipeline stopped: " + error.Message);
         _pipeline.Alerts.Subscribe(telemetry.AlertsChanged);
         telemetry.Meter.CreateObservableGauge("supervision.pipeline.queue.depth", () => inbox.Length, "{input}", "Inputs (report batches, ticks, alert actions) waiting for the engine");
+        // Read from the metrics thread while the loop runs: counts of a moment, which is all a gauge promises.
+        telemetry.Meter.CreateObservableGauge("supervision.engine.state", () => engine.StateSizes().Select(s => new Measurement<long>(s.Entries, new KeyValuePair<string, object?>("state", s.State))),
+            "{entry}", "State the engine holds, by kind (enterprises, open alerts, subjects per report kind, rule entries)");
+        telemetry.Meter.CreateObservableCounter("supervision.engine.late_reports", () => Enum.GetValues<Domain.Reports.ReportKind>().Select(k => new Measurement<long>(engine.Counters.LateReports(k), new KeyValuePair<string, object?>("kind", Domain.Reports.ReportKinds.Name(k)))),
+            "{report}", "Reports later than the disorder policy allows, by kind (stored, not judged under the drop policy)");
     }
 
     /// <summary>The engine.</summary>

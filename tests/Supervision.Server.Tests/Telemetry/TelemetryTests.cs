@@ -72,6 +72,9 @@ public partial class TelemetryTests
             Assert.That(Has(after, "supervision_pipeline_queue_depth"), Is.True);
             Assert.That(Has(after, "supervision_wal_queue_depth"), Is.True);
             Assert.That(Sum(after, "supervision_store_spill_backlog"), Is.Zero);
+            Assert.That(Sum(after, "supervision_engine_state", ("state", "enterprises")), Is.EqualTo(1));
+            Assert.That(Sum(after, "supervision_engine_state", ("state", "subjects:food.coldchain")), Is.EqualTo(1));
+            Assert.That(Sum(after, "supervision_engine_late_reports_total", ("kind", "food.coldchain")), Is.Zero);
             Assert.That(Sum(after, "signalr_server_active_connections"), Is.EqualTo(1));
             Assert.That(Sum(after, "http_server_request_duration_seconds_count", ("http_route", "/api/v1/reports")), Is.EqualTo(7));
         });
