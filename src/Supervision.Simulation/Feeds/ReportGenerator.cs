@@ -47,6 +47,9 @@ public static class ViolationKinds
 
     /// <summary>Equipment that failed its last periodic inspection.</summary>
     public const string InspectionFailed = "equipment.inspection.failed";
+
+    /// <summary>A store's logger stopped reporting for a while (no data; not a violation by the enterprise's goods).</summary>
+    public const string LoggerSilent = "logger.silent";
 }
 
 /// <summary>
@@ -124,6 +127,10 @@ public sealed class ReportGenerator
             {
                 var device = enterprise.Devices[d];
                 ref var state = ref _state[e][d];
+                if (Silent(e, device, ref state, at, minutes))
+                {
+                    continue;
+                }
                 ReportPayload payload = enterprise.Sector switch
                 {
                     Sector.Food => ColdChain(e, device, ref state, at, minutes),
@@ -338,8 +345,30 @@ public sealed class ReportGenerator
         return new FoodBatch(licence, Foods[_random.Next(Foods.Length)], batchNo, produced, shelfLife, 100 + _random.Next(5000));
     }
 
+    // Now and then a store's logger goes quiet for 20 to 80 minutes (a dead battery, a lost connection): no report
+    // at all, which only a rule that notices silence can see.
+    private bool Silent(int e, SimulatedDevice device, ref DeviceState state, DateTimeOffset at, double minutes)
+    {
+        if (_enterprises[e].Sector is not (Sector.Food or Sector.Drug) || !state.Started)
+        {
+            return false;
+        }
+        if (state.SilentMinutes <= 0 && _random.NextDouble() < minutes * 0.00005)
+        {
+            state.SilentMinutes = 20 + _random.Next(61);
+            Violations.Add(new InjectedViolation(_enterprises[e].Id, device.DeviceId, ViolationKinds.LoggerSilent, at, at + TimeSpan.FromMinutes(state.SilentMinutes)));
+        }
+        if (state.SilentMinutes <= 0)
+        {
+            return false;
+        }
+        state.SilentMinutes -= minutes;
+        return true;
+    }
+
     private struct DeviceState
     {
+        public double SilentMinutes;
         public bool Started;
         public double RemainingMinutes;
         public double Level;
